@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "scimrecon",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "scimrecon", targets: ["scimrecon"]),
+        .library(name: "SCIMKit", targets: ["SCIMKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries, reached through pkg-config (libsqlite3-dev, libxml2-dev).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // SCIM 2.0 as pure values: JSON, schema, filters, paths, PATCH, messages. No I/O.
+        .target(name: "SCIMKit"),
+
+        // The job: job files, ingest, mapping, policy, reconciliation, history, reports.
+        .target(
+            name: "SCIMReconCore",
+            dependencies: ["SCIMKit", "CLibXML2", .product(name: "Yams", package: "Yams")]
+        ),
+
+        // The embedded store on the system SQLite (C API), and the run lock.
+        .target(name: "SCIMReconSQLite", dependencies: ["SCIMReconCore", "SCIMKit", "CSQLite"]),
+
+        // The thin executable.
+        .executableTarget(
+            name: "scimrecon",
+            dependencies: [
+                "SCIMReconCore", "SCIMReconSQLite", "SCIMKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Fixtures, the binary runner and the store contract suite shared by the tests.
+        .target(name: "SCIMReconTestSupport", dependencies: ["SCIMReconCore", "SCIMKit"]),
+
+        .testTarget(name: "SCIMKitTests", dependencies: ["SCIMKit", "SCIMReconTestSupport"]),
+        .testTarget(
+            name: "SCIMReconCoreTests",
+            dependencies: ["SCIMReconCore", "SCIMKit", "SCIMReconTestSupport"]
+        ),
+        .testTarget(
+            name: "SCIMReconSQLiteTests",
+            dependencies: ["SCIMReconSQLite", "SCIMReconCore", "SCIMKit", "SCIMReconTestSupport"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SCIMReconTestSupport", "SCIMReconSQLite", "SCIMReconCore", "SCIMKit"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
