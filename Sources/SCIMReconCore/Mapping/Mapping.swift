@@ -1,0 +1,130 @@
+import SCIMKit
+
+/// How a SCIM User becomes a local user: one entry per local attribute (SPEC §2, §4).
+///
+/// Entries without a `default:` are computed first, in declaration order; entries with one are
+/// computed after them, each after the attributes its template names, so a template always sees
+/// final values. `userName` must come out non-empty; `active` must come out a boolean.
+public struct Mapping: Sendable {
+    /// The entries, one per local attribute.
+    public var entries: [MappingEntry] {
+        didSet { order = Mapping.evaluationOrder(entries) }
+    }
+
+    /// Indices into `entries` in the order they are computed.
+    private var order: [Int]
+
+    /// A mapping of `entries` (later entries replace earlier ones of the same local name).
+    public init(entries: [MappingEntry]) {
+        var unique: [MappingEntry] = []
+        for entry in entries {
+            if let index = unique.firstIndex(where: { $0.local == entry.local }) {
+                unique[index] = entry
+            } else {
+                unique.append(entry)
+            }
+        }
+        self.entries = unique
+        order = Mapping.evaluationOrder(unique)
+    }
+
+    /// The mapping of a run without a job file (SPEC §2): `userName`, `externalId`, `displayName`,
+    /// `givenName` ← `name.givenName`, `familyName` ← `name.familyName`, `email` ← the primary
+    /// email, else the work one, else the first (the path `emails`), and `active`.
+    public static let `default` = Mapping(entries: [
+        try! MappingEntry(local: "userName", from: ["userName"]),
+        try! MappingEntry(local: "externalId", from: ["externalId"]),
+        try! MappingEntry(local: "displayName", from: ["displayName"]),
+        try! MappingEntry(local: "givenName", from: ["name.givenName"]),
+        try! MappingEntry(local: "familyName", from: ["name.familyName"]),
+        try! MappingEntry(local: "email", from: ["emails"]),
+        try! MappingEntry(local: "active", from: ["active"]),
+    ])
+
+    /// The local attribute names, in declaration order.
+    public var attributeNames: [String] { entries.map(\.local) }
+
+    /// The entry for `local`, if any.
+    public func entry(named local: String) -> MappingEntry? {
+        entries.first { $0.local == local }
+    }
+
+    /// The local attributes of `resource`.
+    ///
+    /// Throws when `userName` comes out empty or `active` is not a boolean: that record fails,
+    /// the run goes on.
+    public func apply(to resource: JSONObject) throws(MappingError) -> LocalAttributes {
+        var values: [String: String] = [:]
+        for index in order {
+            let entry = entries[index]
+            values[entry.local] = entry.sourceValue(in: resource) ?? entry.defaultValue(values)
+        }
+        if let active = values["active"] {
+            guard let flag = MappedValue.coerceBoolean(active) else {
+                throw MappingError(attribute: "active", message: "mapped active is not a boolean")
+            }
+            values["active"] = flag ? "true" : "false"
+        }
+        if entry(named: "userName") != nil, values["userName"] == nil {
+            throw MappingError(attribute: "userName", message: "mapped userName is empty")
+        }
+        return LocalAttributes(values)
+    }
+
+    /// Checks what `init` cannot: `userName` is mapped, every template names a mapped attribute,
+    /// and templates do not depend on each other in a circle.
+    public func validate() throws(MappingError) {
+        guard entry(named: "userName") != nil else {
+            throw MappingError(attribute: "userName", message: "userName is not mapped")
+        }
+        let names = Set(attributeNames)
+        for entry in entries {
+            for name in entry.templateAttributes where !names.contains(name) {
+                throw MappingError(
+                    attribute: entry.local, message: "template names unknown attribute '\(name)'")
+            }
+        }
+        if let cycle = Mapping.firstCycle(entries) {
+            throw MappingError(
+                attribute: cycle, message: "template of '\(cycle)' depends on itself")
+        }
+    }
+
+    // MARK: - Evaluation order
+
+    /// Plain entries in declaration order, then templated ones after their dependencies.
+    /// A cycle (which `validate` reports) is broken in declaration order.
+    private static func evaluationOrder(_ entries: [MappingEntry]) -> [Int] {
+        var order = entries.indices.filter { entries[$0].templateAttributes.isEmpty }
+        var placed = Set(order)
+        var visiting = Set<Int>()
+        func visit(_ index: Int) {
+            guard !placed.contains(index), !visiting.contains(index) else { return }
+            visiting.insert(index)
+            for name in entries[index].templateAttributes {
+                if let dependency = entries.firstIndex(where: { $0.local == name }) { visit(dependency) }
+            }
+            visiting.remove(index)
+            placed.insert(index)
+            order.append(index)
+        }
+        for index in entries.indices { visit(index) }
+        return order
+    }
+
+    /// The first entry whose template depends on itself, directly or through others.
+    private static func firstCycle(_ entries: [MappingEntry]) -> String? {
+        for start in entries where !start.templateAttributes.isEmpty {
+            var seen = Set<String>()
+            var pending = start.templateAttributes
+            while let name = pending.popLast() {
+                if name == start.local { return start.local }
+                guard seen.insert(name).inserted, let next = entries.first(where: { $0.local == name }) else {
+                    continue
+                }
+                pending += next.templateAttributes
+            }
+        }
+        return nil
+    }
+}
