@@ -44,7 +44,8 @@ let package = Package(
         .testTarget(name: "SCIMKitTests", dependencies: ["SCIMKit", "SCIMReconTestSupport"]),
         .testTarget(
             name: "SCIMReconCoreTests",
-            dependencies: ["SCIMReconCore", "SCIMKit", "SCIMReconTestSupport"]
+            dependencies: ["SCIMReconCore", "SCIMKit", "SCIMReconTestSupport"],
+            exclude: ["Golden"]  // read through #filePath, not as resources
         ),
         .testTarget(
             name: "SCIMReconSQLiteTests",
