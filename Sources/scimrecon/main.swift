@@ -1,1 +1,3 @@
-print("scimrecon")
+import Foundation
+
+exit(runMain())

@@ -112,11 +112,12 @@ extension ReportFixtures {
     static let runs: [RunRecord] = [
         RunRecord(
             id: 7, job: "entra-nightly", app: "Azure AD", started: time("2026-11-28T02:00:00Z"),
-            finished: time("2026-11-28T02:00:09.5Z"), outcome: "success",
-            actionCounts: [.create: 2, .update: 1], statusCounts: [.success: 2, .failure: 1],
+            finished: time("2026-11-28T02:00:09.5Z"), outcome: .success,
+            counts: ["create.success": 2, "update.failure": 1, "read": 3],
             inputs: ["samples/entra/2026-11-28.jsonl", "samples/hr/users, \"final\".csv"]),
         RunRecord(
             id: 8, job: "=okta", app: "Okta", started: time("2026-11-28T03:00:00Z"), finished: nil,
-            outcome: "guarded", actionCounts: [.disable: 1, .memberAdd: 1], statusCounts: [.skipped: 1, .success: 1]),
+            outcome: .stopped, reason: "guard.max-deprovisions: the run would deprovision 1 of 0 active users",
+            counts: ["disable.skipped": 1, "member-add.success": 1]),
     ]
 }

@@ -1,0 +1,75 @@
+/// A stable 128-bit hash of bytes, the same on every machine and every run.
+///
+/// Swift's `Hasher` is seeded per process, so it cannot identify a record across runs. This one
+/// mixes 8-byte words through two independent multiply-rotate lanes and finishes each with the
+/// SplitMix64 finalizer: fast, not cryptographic — it names records, it does not guard secrets.
+public struct StableHash: Sendable, Hashable {
+    public private(set) var high: UInt64 = 0x9E37_79B9_7F4A_7C15
+    public private(set) var low: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    private var length: UInt64 = 0
+
+    public init() {}
+
+    public mutating func combine(_ bytes: UnsafeRawBufferPointer) {
+        var index = 0
+        let count = bytes.count
+        while index + 8 <= count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            absorb(word)
+            index += 8
+        }
+        if index < count {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < count {
+                word |= UInt64(bytes[index]) << shift
+                shift += 8
+                index += 1
+            }
+            absorb(word ^ 0xFF00_0000_0000_0000)
+        }
+        length &+= UInt64(count)
+    }
+
+    public mutating func combine(_ text: String) {
+        var copy = text
+        copy.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
+        absorb(0x5F5F_5F5F_5F5F_5F5F)
+    }
+
+    private mutating func absorb(_ word: UInt64) {
+        high = (high ^ word) &* 0x8765_4321_0FED_CBA9
+        high = (high << 29) | (high >> 35)
+        low = (low &+ word) &* 0x9FB2_1C65_1E98_DF25
+        low = (low << 23) | (low >> 41)
+    }
+
+    private static func finish(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// The 64-bit digest (for checkpoint checksums).
+    public var value64: UInt64 { StableHash.finish(high ^ length) ^ StableHash.finish(low &+ length) }
+
+    /// The 128-bit digest as 32 lowercase hex digits (for record fingerprints).
+    public var hex: String {
+        let a = StableHash.finish(high ^ length)
+        let b = StableHash.finish(low ^ (length &* 0x2545_F491_4F6C_DD1D))
+        return StableHash.hex(a) + StableHash.hex(b)
+    }
+
+    static func hex(_ value: UInt64) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+
+    /// A UUID-shaped id derived from the digest, for resources the log gives no id for.
+    public var uuidString: String {
+        let digits = Array(hex)
+        func part(_ range: Range<Int>) -> String { String(digits[range]) }
+        return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
+    }
+}

@@ -1,0 +1,174 @@
+import SCIMKit
+
+/// An incoming user after normalisation and mapping.
+struct IncomingUser {
+    var resource: JSONObject
+    var attributes: [String: String]
+    var active: Bool
+
+    var userName: String { attributes["userName"] ?? "" }
+}
+
+extension Reconciler {
+    /// Normalises a SCIM user and maps it to local attributes.
+    func prepareUser(_ resource: JSONObject, activeDefault: Bool = true) throws(IngestError) -> IncomingUser {
+        let normalized: JSONObject
+        do {
+            normalized = try SCIMResource.normalizedUser(resource)
+        } catch let error as SCIMError {
+            throw IngestError.scim(error)
+        } catch {
+            throw .rule("schema.invalid", "the user resource is not valid")
+        }
+        var attributes: [String: String]
+        do {
+            attributes = try settings.mapping.apply(to: normalized).values
+        } catch {
+            throw .rule("mapping.failed", "\(error)")
+        }
+        attributes["active"] = nil
+        guard let userName = attributes["userName"], !userName.isEmpty else {
+            throw .rule("schema.missing-attribute", "userName is required")
+        }
+        return IncomingUser(
+            resource: normalized, attributes: attributes, active: SCIMResource.active(normalized) ?? activeDefault)
+    }
+
+    func applyUserRequest(_ request: SCIMRequest, app: String) throws {
+        if request.wasRejected {
+            try recordRejected(request, app: app)
+            return
+        }
+        switch request.method {
+        case "POST":
+            guard request.path.id == nil else {
+                return try recordFailure(
+                    .rule("request.path", "POST goes to the /Users collection, not to a resource"), app: app,
+                    action: .create, time: request.time, source: request.source)
+            }
+            guard let body = request.body?.objectValue else {
+                return try recordFailure(
+                    .rule("request.missing-body", "POST /Users carries no user object"), app: app, action: .create,
+                    time: request.time, source: request.source)
+            }
+            do {
+                let incoming = try prepareUser(body)
+                try upsert(
+                    incoming, app: app, preferredID: request.responseID, time: request.time, source: request.source,
+                    fingerprint: request.fingerprint, snapshot: false)
+            } catch let error as IngestError {
+                try recordFailure(
+                    error, app: app, action: .create, time: request.time, source: request.source,
+                    user: body["userName"]?.stringValue)
+            }
+        case "PUT", "PATCH":
+            guard let id = request.path.id else {
+                return try recordFailure(
+                    .rule("request.path", "\(request.method) needs a resource id in the path"), app: app,
+                    time: request.time, source: request.source)
+            }
+            guard let existing = try store.findUser(app: app, by: .id, value: id).first else {
+                return try recordFailure(
+                    .rule("resource.unknown-id", "no user of this application has that id"), app: app,
+                    time: request.time, source: request.source, userID: id)
+            }
+            do {
+                let resource = try changedResource(request, existing: existing)
+                let incoming = try prepareUser(resource, activeDefault: existing.active)
+                try reconcile(existing, with: incoming, time: request.time, source: request.source, snapshot: false)
+            } catch let error as IngestError {
+                try recordFailure(
+                    error, app: app, time: request.time, source: request.source, user: existing.userName,
+                    userID: existing.id)
+            }
+        case "DELETE":
+            guard let id = request.path.id else {
+                return try recordFailure(
+                    .rule("request.path", "DELETE needs a resource id in the path"), app: app,
+                    action: .delete, time: request.time, source: request.source)
+            }
+            guard let existing = try store.findUser(app: app, by: .id, value: id).first else {
+                if try store.wasDeleted(app: app, id: id) {
+                    let event = ProvisioningEvent(
+                        time: request.time, run: run, app: app, user: nil, userID: id, externalID: nil,
+                        action: .delete, status: .skipped,
+                        reason: "resource.already-deleted: the user was already deleted locally", source: request.source
+                    )
+                    return try record(event, email: nil)
+                }
+                return try recordFailure(
+                    .rule("resource.unknown-id", "no user of this application has that id"), app: app,
+                    action: .delete, time: request.time, source: request.source, userID: id)
+            }
+            try deprovision(existing, updated: nil, time: request.time, source: request.source)
+        default:
+            break
+        }
+    }
+
+    /// The resource a PUT or PATCH leaves behind, before normalisation.
+    func changedResource(_ request: SCIMRequest, existing: LocalUser) throws(IngestError) -> JSONObject {
+        guard let body = request.body else {
+            throw .rule("request.missing-body", "\(request.method) carries no body")
+        }
+        if request.method == "PUT" {
+            guard var replacement = body.objectValue else {
+                throw .rule("request.invalid-body", "PUT carries no user object")
+            }
+            replacement["id"] = .string(existing.id)
+            return replacement
+        }
+        do {
+            let patch = try PatchRequest(json: body)
+            var base = existing.scim
+            base["id"] = .string(existing.id)
+            return try PatchApplier.apply(patch, to: base, type: .user)
+        } catch let error as SCIMError {
+            throw IngestError.scim(error)
+        } catch {
+            throw .rule("patch.invalid", "the PATCH request is not valid")
+        }
+    }
+
+    /// Records a request the endpoint rejected: skipped, with the status as the reason.
+    func recordRejected(_ request: SCIMRequest, app: String) throws {
+        var user: String?
+        var userID = request.path.id
+        var externalID: String?
+        if let id = request.path.id, let existing = try store.findUser(app: app, by: .id, value: id).first {
+            user = existing.userName
+            externalID = existing.externalID
+        } else if let id = request.path.id, request.path.endpoint == .groups,
+            let group = try store.group(app: app, id: id)
+        {
+            user = group.displayName
+        }
+        if user == nil, let body = request.body?.objectValue {
+            user = body["userName"]?.stringValue ?? body["displayName"]?.stringValue
+            externalID = body["externalId"]?.stringValue
+        }
+        if userID == nil { userID = request.responseID }
+        let action: ProvisioningAction
+        switch (request.path.endpoint, request.method) {
+        case (.groups, "POST"): action = .groupCreate
+        case (.groups, "DELETE"): action = .groupDelete
+        case (.groups, _): action = .groupUpdate
+        case (_, "POST"): action = .create
+        case (_, "DELETE"): action = .delete
+        default: action = .update
+        }
+        let event = ProvisioningEvent(
+            time: request.time, run: run, app: app, user: user, userID: userID, externalID: externalID,
+            action: action, status: .skipped,
+            reason: "request.rejected: the endpoint answered \(request.status ?? 0)", source: request.source)
+        try record(event, email: nil)
+    }
+}
+
+extension IngestError {
+    /// A SCIM protocol error as a record failure: `schema.<scimType>` or `scim.<status>`.
+    static func scim(_ error: SCIMError) -> IngestError {
+        let code = error.scimType.map { "scim.\($0.rawValue)" } ?? "scim.invalid"
+        return IngestError(code: code, message: error.detail)
+    }
+}

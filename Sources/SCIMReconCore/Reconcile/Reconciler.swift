@@ -1,0 +1,97 @@
+import SCIMKit
+
+/// What a run reconciles with: the job's application, mapping, policy and match order.
+public struct ReconcileSettings: Sendable {
+    public var job: String
+    public var app: String
+    public var mapping: Mapping
+    public var policy: Policy
+    public var match: [UserKey]
+
+    public init(job: String, app: String, mapping: Mapping, policy: Policy, match: [UserKey]) {
+        self.job = job
+        self.app = app
+        self.mapping = mapping
+        self.policy = policy
+        self.match = match
+    }
+}
+
+/// A failing record under `on_error: abort`: the run stops and applies nothing.
+public struct AbortRun: ClassifiedError, Sendable {
+    public var event: ProvisioningEvent
+    public var kind: FailureKind { .input }
+    public var description: String { "\(event.source): \(event.reason ?? "failed") (on_error: abort)" }
+}
+
+/// Applies records to the store inside the run's transaction and records one event per decision.
+///
+/// The decisions themselves (`UserDecision`) are pure; this type fetches the state they need,
+/// writes what they decide, and keeps the tally the guards check at the end of the run.
+public final class Reconciler {
+    public let store: any ProvisioningStore
+    public let settings: ReconcileSettings
+    public let run: Int64
+    public let now: Timestamp
+    public internal(set) var tally = RunTally()
+    /// Deprovisions recorded so far, kept (up to `withheldLimit`) so a guard stop can list them.
+    public private(set) var deprovisions: [ProvisioningEvent] = []
+    public let withheldLimit = 10_000
+    /// Called with every recorded event (the plan printer of a dry run).
+    public var observer: ((ProvisioningEvent) -> Void)?
+    /// The id of the user or group the last applied request created or matched.
+    var lastResourceID: String?
+
+    public init(store: any ProvisioningStore, settings: ReconcileSettings, run: Int64, now: Timestamp) {
+        self.store = store
+        self.settings = settings
+        self.run = run
+        self.now = now
+    }
+
+    var policy: Policy { settings.policy }
+
+    /// Counts one record read from an input.
+    public func countRead(_ key: String = "read") { tally.add(key) }
+
+    /// Records an event: into the store, the tally, and the observer.
+    func record(_ event: ProvisioningEvent, email: String?) throws {
+        try store.appendEvent(event, email: email)
+        tally.add(event.action, event.status)
+        if event.status == .success, event.action.isDeprovision, deprovisions.count < withheldLimit {
+            deprovisions.append(event)
+        }
+        observer?(event)
+        if event.status == .failure, policy.onError == .abort {
+            throw AbortRun(event: event)
+        }
+    }
+
+    /// Records a record that could not be read or applied at all.
+    public func recordFailure(
+        _ error: IngestError, app: String? = nil, action: ProvisioningAction = .update, time: Timestamp? = nil,
+        source: String, user: String? = nil, userID: String? = nil
+    ) throws {
+        let event = ProvisioningEvent(
+            time: time ?? now, run: run, app: app ?? settings.app, user: user, userID: userID, externalID: nil,
+            action: action, status: .failure, reason: error.reason, source: source)
+        try record(event, email: nil)
+    }
+
+    /// Applies one replayed request (a log line or a bulk operation) that was not applied before.
+    /// Returns the SCIM id of the resource it created or matched, when there is one.
+    @discardableResult
+    public func apply(_ request: SCIMRequest) throws -> String? {
+        let app = request.app ?? settings.app
+        lastResourceID = nil
+        switch request.path.endpoint {
+        case .users: try applyUserRequest(request, app: app)
+        case .groups: try applyGroupRequest(request, app: app)
+        case .bulk:
+            try recordFailure(
+                .rule("request.nested-bulk", "a bulk operation cannot itself be a /Bulk request"),
+                app: app, time: request.time, source: request.source)
+        }
+        return lastResourceID
+    }
+}

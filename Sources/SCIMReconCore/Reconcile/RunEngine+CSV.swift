@@ -1,0 +1,132 @@
+import SCIMKit
+
+extension RunEngine {
+    /// Imports a CSV user export: each row becomes a SCIM user built from its column paths.
+    func readCSV(_ input: ResolvedInput, into reconciler: Reconciler) throws {
+        let identity = try FileIdentity(path: input.path)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: input.path, skipLines: input.skip)
+        } catch {
+            throw IngestError(code: "input.unreadable", message: "\(error)", location: input.path)
+        }
+        let plan = try CSVRowBuilder(header: reader.header, columns: input.columns, path: input.path)
+        warnings.append(contentsOf: plan.warnings)
+        var rows = 0
+        do {
+            try reader.forEachRecord { record in
+                let source = "\(input.path):\(record.line)"
+                reconciler.countRead()
+                rows += 1
+                do {
+                    guard record.fields.count == reader.header.count else {
+                        throw IngestError.rule(
+                            "csv.ragged-row",
+                            "the row has \(record.fields.count) fields but the header has \(reader.header.count)")
+                    }
+                    let resource = try plan.resource(from: record.fields)
+                    if input.isSnapshot {
+                        try applySnapshotUser(resource, time: identity.modified, source: source, reconciler: reconciler)
+                    } else {
+                        let incoming = try reconciler.prepareUser(resource)
+                        try reconciler.upsert(
+                            incoming, app: settings.app, preferredID: nil, time: identity.modified, source: source,
+                            fingerprint: source, snapshot: false)
+                    }
+                } catch let error as IngestError {
+                    try reconciler.recordFailure(error, time: identity.modified, source: source)
+                }
+                return true
+            }
+        } catch let error as IngestError {
+            throw error
+        } catch let error as AbortRun {
+            throw error
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw IngestError(code: "input.unreadable", message: "\(error)", location: input.path)
+        }
+        if input.isSnapshot && rows == 0 {
+            snapshotProblems.append("\(input.path): the snapshot is empty")
+        }
+        inputsRead.append("\(input.path) [0-\(identity.size)]")
+    }
+}
+
+/// Turns CSV rows into SCIM user resources, one PATCH `add` per non-empty cell.
+struct CSVRowBuilder {
+    /// For each header position: the SCIM path it fills, or nil (ignored column).
+    let paths: [AttributePath?]
+    let activeColumns: Set<Int>
+    var warnings: [String] = []
+
+    init(header: [String], columns: [CSVColumn], path: String) throws(IngestError) {
+        var paths: [AttributePath?] = []
+        var active = Set<Int>()
+        var warnings: [String] = []
+        for (index, name) in header.enumerated() {
+            let scimPath: String?
+            if columns.isEmpty {
+                scimPath = name.trimmingSpaces()
+            } else {
+                scimPath = columns.first { $0.column == name || $0.column.caseInsensitiveEquals(name) }?.path
+            }
+            guard let scimPath, !scimPath.isEmpty else {
+                paths.append(nil)
+                continue
+            }
+            do {
+                let parsed = try AttributePath.parse(scimPath)
+                paths.append(parsed)
+                if parsed.attribute.caseInsensitiveEquals("active"), parsed.subAttribute == nil { active.insert(index) }
+            } catch {
+                if columns.isEmpty {
+                    warnings.append("\(path): column '\(name)' is not a SCIM path; ignored")
+                    paths.append(nil)
+                } else {
+                    throw IngestError(
+                        code: "csv.invalid-path", message: "column '\(name)' maps to an invalid SCIM path",
+                        location: path, kind: .usage)
+                }
+            }
+        }
+        for column in columns where !header.contains(where: { $0.caseInsensitiveEquals(column.column) }) {
+            throw IngestError(
+                code: "csv.missing-column", message: "the header has no column '\(column.column)' named in the job",
+                location: path, kind: .input)
+        }
+        self.paths = paths
+        self.activeColumns = active
+        self.warnings = warnings
+    }
+
+    func resource(from fields: [String]) throws(IngestError) -> JSONObject {
+        var operations: [JSONValue] = []
+        for (index, field) in fields.enumerated() {
+            guard index < paths.count, let path = paths[index] else { continue }
+            let cell = field.trimmingSpaces()
+            guard !cell.isEmpty else { continue }
+            var value = JSONValue.string(cell)
+            if activeColumns.contains(index) {
+                switch cell.lowercased() {
+                case "true", "yes", "1", "enabled": value = .bool(true)
+                case "false", "no", "0", "disabled": value = .bool(false)
+                default:
+                    throw IngestError.rule(
+                        "csv.invalid-boolean", "the active column holds neither true/false nor yes/no")
+                }
+            }
+            operations.append(["op": "add", "path": .string(path.description), "value": value])
+        }
+        let base: JSONObject = JSONObject(["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]])
+        do {
+            let request = try PatchRequest(json: ["Operations": .array(operations)])
+            return try PatchApplier.apply(request, to: base, type: .user)
+        } catch let error as SCIMError {
+            throw IngestError.scim(error)
+        } catch {
+            throw .rule("csv.invalid-row", "the row does not form a valid user")
+        }
+    }
+}

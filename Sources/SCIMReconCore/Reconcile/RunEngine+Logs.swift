@@ -1,0 +1,192 @@
+import SCIMKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension RunEngine {
+    /// Reads one input into the reconciler, by format.
+    func read(_ input: ResolvedInput, into reconciler: Reconciler) throws {
+        switch input.format {
+        case .scimLog: try readLog(input, into: reconciler)
+        case .scimBulk: try readBulk(input, into: reconciler)
+        case .scimList: try readList(input, into: reconciler)
+        case .csv: try readCSV(input, into: reconciler)
+        case .graphLogs:
+            throw IngestError(
+                code: "input.unsupported", message: "the graph-logs format is not supported yet", location: input.path)
+        }
+    }
+
+    /// Replays a request log, from its checkpoint when the file only grew since the last run.
+    func readLog(_ input: ResolvedInput, into reconciler: Reconciler) throws {
+        let identity = try FileIdentity(path: input.path)
+        var startOffset: Int64 = 0
+        var startLine = 1
+        if options.useCheckpoints, !options.full,
+            let checkpoint = try store.checkpoint(job: settings.job, path: input.path)
+        {
+            if checkpoint.device == identity.device, checkpoint.inode == identity.inode,
+                identity.size >= checkpoint.offset,
+                try FileIdentity.checksum(path: input.path, upTo: checkpoint.offset) == checkpoint.checksum
+            {
+                startOffset = checkpoint.offset
+                startLine = checkpoint.line + 1
+            } else {
+                warnings.append(
+                    "\(input.path): rotated or rewritten since the last run; read from the start "
+                        + "(records already applied are recognised and not applied again)")
+            }
+        }
+        let reader: LineReader
+        do {
+            reader = try LineReader(path: input.path, startOffset: startOffset, startLine: startLine)
+        } catch {
+            throw IngestError(code: "input.unreadable", message: "\(error)", location: input.path)
+        }
+        var consumedOffset = startOffset
+        var consumedLine = startLine - 1
+        do {
+            try reader.forEachLine { line, number, _, end in
+                try self.replayLine(line, number: number, input: input, reconciler: reconciler)
+                consumedOffset = end
+                consumedLine = number
+                self.progress?(end, identity.size)
+                return true
+            }
+        } catch let error as LineReaderError {
+            throw IngestError(
+                code: "input.unreadable", message: error.message,
+                location: error.line.map { "\(input.path):\($0)" } ?? input.path)
+        }
+        if let partial = reader.trailingPartialLine {
+            // A last line without its newline is replayed only when it is a whole JSON value; a
+            // half-written one is left for the next run and never consumed.
+            let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
+            let parsed = bytes.withUnsafeBufferPointer { try? JSONParser.parse($0) }
+            if parsed != nil {
+                try bytes.withUnsafeBufferPointer { buffer in
+                    try replayLine(buffer, number: partial.number, input: input, reconciler: reconciler)
+                }
+                consumedOffset = partial.start + Int64(partial.length)
+                consumedLine = partial.number
+            } else {
+                warnings.append(
+                    "\(input.path):\(partial.number): the last line is incomplete (no newline, not valid JSON); "
+                        + "left for the next run")
+            }
+        }
+        inputsRead.append("\(input.path) [\(startOffset)-\(consumedOffset)]")
+        if options.useCheckpoints {
+            try store.saveCheckpoint(
+                job: settings.job,
+                Checkpoint(
+                    path: input.path, device: identity.device, inode: identity.inode, offset: consumedOffset,
+                    line: consumedLine, checksum: try FileIdentity.checksum(path: input.path, upTo: consumedOffset)))
+        }
+    }
+
+    /// Replays one log line: parse, recognise a record applied before, apply.
+    func replayLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, input: ResolvedInput, reconciler: Reconciler)
+        throws
+    {
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+        let source = "\(input.path):\(number)"
+        var hash = StableHash()
+        hash.combine(UnsafeRawBufferPointer(line))
+        let fingerprint = hash.hex
+        reconciler.countRead()
+        let request: SCIMRequest
+        do {
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(line)
+            } catch {
+                throw IngestError.rule("record.invalid-json", "the line is not valid JSON (\(error))")
+            }
+            request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint)
+        } catch let error as IngestError {
+            guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { return }
+            try reconciler.recordFailure(error, source: source)
+            return
+        }
+        if request.method == "GET" || request.path.isSearch {
+            reconciler.countRead("get")
+            return
+        }
+        guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { return }
+        if request.path.endpoint == .bulk {
+            try replayBulkRequest(request, input: input, reconciler: reconciler)
+        } else {
+            try reconciler.apply(request)
+        }
+    }
+
+    /// Whether a replayed record was applied by an earlier run; marks it applied otherwise.
+    func alreadyApplied(_ fingerprint: String, reconciler: Reconciler) throws -> Bool {
+        if try store.isApplied(app: settings.app, fingerprint: fingerprint) {
+            reconciler.countRead("duplicate")
+            return true
+        }
+        try store.markApplied(app: settings.app, fingerprint: fingerprint, run: reconciler.run)
+        return false
+    }
+}
+
+/// A file's identity and size, and the checksum a checkpoint keeps of its read part.
+struct FileIdentity {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: Timestamp
+
+    init(path: String) throws(IngestError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw IngestError(
+                code: "input.unreadable", message: "cannot read: \(String(cString: strerror(errno)))", location: path)
+        }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = Timestamp(
+            millisecondsSince1970: Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000)
+    }
+
+    /// Reads `count` bytes at `offset`.
+    static func readBytes(path: String, offset: Int64, count: Int) throws(IngestError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw IngestError(
+                code: "input.unreadable", message: "cannot open: \(String(cString: strerror(errno)))", location: path)
+        }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+            }
+            if got <= 0 { break }
+            done += got
+        }
+        bytes.removeLast(count - done)
+        return bytes
+    }
+
+    /// A checksum of the read part `[0, offset)`: its first and last 4 KiB and its length.
+    ///
+    /// Hashing two windows instead of the whole prefix keeps a resumed run proportional to what
+    /// was appended; a rotated or rewritten log differs in its first lines (timestamps) anyway.
+    static func checksum(path: String, upTo offset: Int64) throws(IngestError) -> UInt64 {
+        let window: Int64 = 4096
+        var hash = StableHash()
+        let head = try readBytes(path: path, offset: 0, count: Int(min(window, offset)))
+        head.withUnsafeBytes { hash.combine($0) }
+        let tailStart = max(0, offset - window)
+        let tail = try readBytes(path: path, offset: tailStart, count: Int(offset - tailStart))
+        tail.withUnsafeBytes { hash.combine($0) }
+        hash.combine(String(offset))
+        return hash.value64
+    }
+}

@@ -1,0 +1,20 @@
+/// The read side of the store: reports, `users`, `groups`, `runs`, and history retention.
+///
+/// Each `forEach` streams rows to its body one at a time; none collects the result set.
+public protocol StoreQueries: AnyObject {
+    /// Runs `body` inside one read transaction, so a count and the rows it counts agree and a
+    /// concurrent run is seen wholly before or wholly after.
+    func reading<T>(_ body: () throws -> T) throws -> T
+
+    func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int
+    /// Events matching `filter` in time order (then the order they were recorded).
+    func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws
+    /// Users by app then userName; `user` is a `--user` pattern over userName, email, externalId, id.
+    func forEachUser(app: String?, user: String?, _ body: (LocalUser, [String]) throws -> Void) throws
+    /// Groups by app then displayName, with their members' userNames (ids where unknown).
+    func forEachGroup(app: String?, _ body: (LocalGroup, [String]) throws -> Void) throws
+    /// Runs in id order.
+    func forEachRun(_ body: (RunRecord) throws -> Void) throws
+    /// Deletes events older than `cutoff`; returns how many.
+    func pruneEvents(before cutoff: Timestamp) throws(StoreError) -> Int
+}

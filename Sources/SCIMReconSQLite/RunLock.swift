@@ -1,0 +1,42 @@
+import Foundation
+import SCIMReconCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The one-writer lock of a store file: an exclusive `flock` on `<store>.lock`.
+///
+/// The kernel drops the lock when the holder exits, however it exits (kill -9 included), so a
+/// crashed run never leaves a stale lock behind. Taking it never waits: a second run stops at
+/// once with exit 75 and cron tries again later.
+final class RunLock {
+    private let descriptor: Int32
+
+    init(storePath: String) throws(StoreError) {
+        let lockPath = storePath + ".lock"
+        let directory = (storePath as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw StoreError(
+                kind: .output, "\(lockPath): cannot open the lock file: \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(fd)
+            if code == EWOULDBLOCK {
+                throw StoreError(kind: .locked, "\(storePath): another run holds the store's lock; try again later")
+            }
+            throw StoreError(kind: .output, "\(lockPath): cannot lock: \(String(cString: strerror(code)))")
+        }
+        descriptor = fd
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,150 @@
+import CSQLite
+import SCIMReconCore
+
+/// SQLite's "copy this buffer now" destructor, which the C macro `SQLITE_TRANSIENT` spells as -1.
+let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+/// One connection to a SQLite database file, with a cache of prepared statements.
+///
+/// Not `Sendable`: a connection belongs to the one thread of the run that opened it.
+final class SQLiteConnection {
+    let handle: OpaquePointer
+    let path: String
+    private var cache: [String: SQLiteStatement] = [:]
+
+    init(path: String, readOnly: Bool) throws(StoreError) {
+        var db: OpaquePointer?
+        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let code = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw StoreError(kind: .output, "\(path): cannot open the store: \(message)")
+        }
+        handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, 5000)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows.
+    func execute(_ sql: String) throws(StoreError) {
+        let code = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard code == SQLITE_OK else { throw error(code) }
+    }
+
+    /// A prepared statement for `sql`, reused across calls and reset before it is handed out.
+    func statement(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        if let cached = cache[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard code == SQLITE_OK, let raw else { throw error(code) }
+        let statement = SQLiteStatement(raw, connection: self)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// A statement of its own, for a query whose rows are read while cached statements run.
+    func uncachedStatement(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        var raw: OpaquePointer?
+        let code = sqlite3_prepare_v2(handle, sql, -1, &raw, nil)
+        guard code == SQLITE_OK, let raw else { throw error(code) }
+        return SQLiteStatement(raw, connection: self)
+    }
+
+    /// Wraps a SQLite result code into a `StoreError`; the SQL text and bound values never appear.
+    func error(_ code: Int32) -> StoreError {
+        let message = String(cString: sqlite3_errmsg(handle))
+        let primary = code & 0xFF
+        switch primary {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            return StoreError(kind: .locked, "\(path): the store is busy: \(message)")
+        default:
+            return StoreError(kind: .output, "\(path): \(message)")
+        }
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+}
+
+/// A prepared statement: bind by 1-based index, step, read columns.
+final class SQLiteStatement {
+    let raw: OpaquePointer
+    unowned let connection: SQLiteConnection
+
+    init(_ raw: OpaquePointer, connection: SQLiteConnection) {
+        self.raw = raw
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(raw) }
+
+    func reset() {
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+    }
+
+    @discardableResult
+    func bind(_ values: [SQLiteValue]) -> SQLiteStatement {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: sqlite3_bind_null(raw, index)
+            case .integer(let number): sqlite3_bind_int64(raw, index, number)
+            case .real(let number): sqlite3_bind_double(raw, index, number)
+            case .text(let text): sqlite3_bind_text(raw, index, text, -1, sqliteTransient)
+            }
+        }
+        return self
+    }
+
+    /// Steps once; true when a row is available.
+    func step() throws(StoreError) -> Bool {
+        let code = sqlite3_step(raw)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = connection.error(code)
+            sqlite3_reset(raw)
+            throw error
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run(_ values: [SQLiteValue] = []) throws(StoreError) {
+        reset()
+        bind(values)
+        while try step() {}
+        sqlite3_reset(raw)
+    }
+
+    func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(raw, column) else { return nil }
+        return String(cString: pointer)
+    }
+
+    func int64(_ column: Int32) -> Int64? {
+        sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : sqlite3_column_int64(raw, column)
+    }
+}
+
+/// A value bound to a statement parameter.
+enum SQLiteValue {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    init(_ text: String?) { self = text.map { .text($0) } ?? .null }
+    init(_ number: Int64?) { self = number.map { .integer($0) } ?? .null }
+    init(_ flag: Bool) { self = .integer(flag ? 1 : 0) }
+}

@@ -1,0 +1,100 @@
+/// The store's schema, as numbered migrations recorded in `PRAGMA user_version`.
+///
+/// Every table is keyed by application: the same person may be provisioned by several apps.
+/// Case-insensitive look-ups use `*_key` columns that hold the Unicode-lowercased value, because
+/// SQLite's `NOCASE` folds ASCII only.
+enum SQLiteSchema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE runs(
+            id INTEGER PRIMARY KEY,
+            job TEXT NOT NULL,
+            app TEXT NOT NULL,
+            started_ms INTEGER NOT NULL,
+            finished_ms INTEGER,
+            outcome TEXT,
+            reason TEXT,
+            counts TEXT NOT NULL DEFAULT '{}',
+            inputs TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE users(
+            app TEXT NOT NULL,
+            id TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            user_name_key TEXT NOT NULL,
+            external_id TEXT,
+            email_key TEXT,
+            active INTEGER NOT NULL,
+            attributes TEXT NOT NULL,
+            scim TEXT NOT NULL,
+            disabled_ms INTEGER,
+            delete_after_ms INTEGER,
+            seen_run INTEGER
+        );
+        CREATE UNIQUE INDEX users_by_id ON users(app, id);
+        CREATE INDEX users_by_name ON users(app, user_name_key);
+        CREATE INDEX users_by_external_id ON users(app, external_id) WHERE external_id IS NOT NULL;
+        CREATE INDEX users_by_email ON users(app, email_key) WHERE email_key IS NOT NULL;
+        CREATE INDEX users_due ON users(app, delete_after_ms) WHERE delete_after_ms IS NOT NULL;
+        CREATE TABLE groups(
+            app TEXT NOT NULL,
+            id TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            display_name_key TEXT NOT NULL,
+            external_id TEXT,
+            scim TEXT NOT NULL,
+            PRIMARY KEY(app, id)
+        );
+        CREATE INDEX groups_by_name ON groups(app, display_name_key);
+        CREATE TABLE memberships(
+            app TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            PRIMARY KEY(app, group_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX memberships_by_user ON memberships(app, user_id);
+        CREATE TABLE events(
+            seq INTEGER PRIMARY KEY,
+            time_ms INTEGER NOT NULL,
+            run INTEGER NOT NULL,
+            app TEXT NOT NULL,
+            user TEXT,
+            user_id TEXT,
+            external_id TEXT,
+            email TEXT,
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            changes TEXT,
+            source TEXT NOT NULL,
+            user_key TEXT,
+            user_id_key TEXT,
+            external_id_key TEXT,
+            email_key TEXT
+        );
+        CREATE INDEX events_by_time ON events(time_ms);
+        CREATE INDEX events_by_app_time ON events(app, time_ms);
+        CREATE INDEX events_by_run ON events(run);
+        CREATE INDEX events_by_user ON events(user_key);
+        CREATE INDEX events_by_user_id ON events(user_id_key);
+        CREATE INDEX events_by_external_id ON events(external_id_key);
+        CREATE INDEX events_by_email ON events(email_key);
+        CREATE TABLE applied(
+            app TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            run INTEGER NOT NULL,
+            PRIMARY KEY(app, fingerprint)
+        ) WITHOUT ROWID;
+        CREATE TABLE checkpoints(
+            job TEXT NOT NULL,
+            path TEXT NOT NULL,
+            device INTEGER NOT NULL,
+            inode INTEGER NOT NULL,
+            offset INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            checksum INTEGER NOT NULL,
+            PRIMARY KEY(job, path)
+        ) WITHOUT ROWID;
+        """
+    ]
+}

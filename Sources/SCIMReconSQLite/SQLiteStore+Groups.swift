@@ -1,0 +1,155 @@
+import SCIMKit
+import SCIMReconCore
+
+extension SQLiteStore {
+    func readGroup(_ statement: SQLiteStatement) -> LocalGroup {
+        LocalGroup(
+            app: statement.text(0) ?? "", id: statement.text(1) ?? "", displayName: statement.text(2) ?? "",
+            externalID: statement.text(3),
+            scim: statement.text(4).flatMap { try? JSONParser.parse($0) }?.objectValue ?? JSONObject())
+    }
+
+    public func group(app: String, id: String) throws(StoreError) -> LocalGroup? {
+        let statement = try db.statement(
+            "SELECT app, id, display_name, external_id, scim FROM groups WHERE app = ? AND id = ?")
+        statement.bind([.text(app), .text(id)])
+        return try statement.step() ? readGroup(statement) : nil
+    }
+
+    public func findGroup(app: String, displayName: String) throws(StoreError) -> LocalGroup? {
+        let statement = try db.statement(
+            """
+            SELECT app, id, display_name, external_id, scim FROM groups
+            WHERE app = ? AND display_name_key = ? ORDER BY id LIMIT 1
+            """)
+        statement.bind([.text(app), .text(displayName.lowercased())])
+        return try statement.step() ? readGroup(statement) : nil
+    }
+
+    public func saveGroup(_ group: LocalGroup) throws(StoreError) {
+        try db.statement(
+            """
+            INSERT INTO groups(app, id, display_name, display_name_key, external_id, scim) VALUES(?, ?, ?, ?, ?, ?)
+            ON CONFLICT(app, id) DO UPDATE SET display_name = excluded.display_name,
+                display_name_key = excluded.display_name_key, external_id = excluded.external_id, scim = excluded.scim
+            """
+        ).run([
+            .text(group.app), .text(group.id), .text(group.displayName), .text(group.displayName.lowercased()),
+            SQLiteValue(group.externalID), .text(JSONWriter.string(.object(group.scim))),
+        ])
+    }
+
+    public func deleteGroup(app: String, id: String) throws(StoreError) {
+        try db.statement("DELETE FROM groups WHERE app = ? AND id = ?").run([.text(app), .text(id)])
+        try db.statement("DELETE FROM memberships WHERE app = ? AND group_id = ?").run([.text(app), .text(id)])
+    }
+
+    public func members(app: String, groupID: String) throws(StoreError) -> [String] {
+        let statement = try db.statement(
+            "SELECT user_id FROM memberships WHERE app = ? AND group_id = ? ORDER BY user_id")
+        statement.bind([.text(app), .text(groupID)])
+        var result: [String] = []
+        while try statement.step() { result.append(statement.text(0) ?? "") }
+        return result
+    }
+
+    public func addMember(app: String, groupID: String, userID: String) throws(StoreError) {
+        try db.statement("INSERT OR IGNORE INTO memberships(app, group_id, user_id) VALUES(?, ?, ?)")
+            .run([.text(app), .text(groupID), .text(userID)])
+    }
+
+    public func removeMember(app: String, groupID: String, userID: String) throws(StoreError) {
+        try db.statement("DELETE FROM memberships WHERE app = ? AND group_id = ? AND user_id = ?")
+            .run([.text(app), .text(groupID), .text(userID)])
+    }
+
+    public func groupNames(app: String, userID: String) throws(StoreError) -> [String] {
+        let statement = try db.statement(
+            """
+            SELECT g.display_name FROM memberships m JOIN groups g ON g.app = m.app AND g.id = m.group_id
+            WHERE m.app = ? AND m.user_id = ? ORDER BY g.display_name_key, g.id
+            """)
+        statement.bind([.text(app), .text(userID)])
+        var result: [String] = []
+        while try statement.step() { result.append(statement.text(0) ?? "") }
+        return result
+    }
+
+    // MARK: History
+
+    public func appendEvent(_ event: ProvisioningEvent, email: String?) throws(StoreError) {
+        var changes: [UInt8] = []
+        if !event.changes.isEmpty {
+            let array = JSONValue.array(
+                event.changes.map { change in
+                    .object(
+                        JSONObject([
+                            .init(key: "attribute", value: .string(change.attribute)),
+                            .init(key: "new", value: change.new.map(JSONValue.string) ?? .null),
+                            .init(key: "old", value: change.old.map(JSONValue.string) ?? .null),
+                        ]))
+                })
+            JSONWriter.write(array, into: &changes)
+        }
+        try db.statement(
+            """
+            INSERT INTO events(time_ms, run, app, user, user_id, external_id, email, action, status, reason, changes,
+                               source, user_key, user_id_key, external_id_key, email_key)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).run([
+            .integer(event.time.millisecondsSince1970), .integer(event.run), .text(event.app),
+            SQLiteValue(event.user), SQLiteValue(event.userID), SQLiteValue(event.externalID), SQLiteValue(email),
+            .text(event.action.rawValue), .text(event.status.rawValue), SQLiteValue(event.reason),
+            changes.isEmpty ? .null : .text(String(decoding: changes, as: UTF8.self)), .text(event.source),
+            SQLiteValue(event.user?.lowercased()), SQLiteValue(event.userID?.lowercased()),
+            SQLiteValue(event.externalID?.lowercased()), SQLiteValue(email?.lowercased()),
+        ])
+    }
+
+    public func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool {
+        let statement = try db.statement("SELECT 1 FROM applied WHERE app = ? AND fingerprint = ?")
+        statement.bind([.text(app), .text(fingerprint)])
+        return try statement.step()
+    }
+
+    public func markApplied(app: String, fingerprint: String, run: Int64) throws(StoreError) {
+        try db.statement("INSERT OR IGNORE INTO applied(app, fingerprint, run) VALUES(?, ?, ?)")
+            .run([.text(app), .text(fingerprint), .integer(run)])
+    }
+
+    public func wasDeleted(app: String, id: String) throws(StoreError) -> Bool {
+        let statement = try db.statement(
+            "SELECT 1 FROM events WHERE user_id_key = ? AND app = ? AND action = 'delete' AND status = 'success' LIMIT 1"
+        )
+        statement.bind([.text(id.lowercased()), .text(app)])
+        return try statement.step()
+    }
+
+    // MARK: Checkpoints
+
+    public func checkpoint(job: String, path: String) throws(StoreError) -> Checkpoint? {
+        let statement = try db.statement(
+            "SELECT device, inode, offset, line, checksum FROM checkpoints WHERE job = ? AND path = ?")
+        statement.bind([.text(job), .text(path)])
+        guard try statement.step() else { return nil }
+        return Checkpoint(
+            path: path, device: UInt64(bitPattern: statement.int64(0) ?? 0),
+            inode: UInt64(bitPattern: statement.int64(1) ?? 0), offset: statement.int64(2) ?? 0,
+            line: Int(statement.int64(3) ?? 0), checksum: UInt64(bitPattern: statement.int64(4) ?? 0))
+    }
+
+    public func saveCheckpoint(job: String, _ checkpoint: Checkpoint) throws(StoreError) {
+        try db.statement(
+            """
+            INSERT INTO checkpoints(job, path, device, inode, offset, line, checksum) VALUES(?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(job, path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
+                offset = excluded.offset, line = excluded.line, checksum = excluded.checksum
+            """
+        ).run([
+            .text(job), .text(checkpoint.path), .integer(Int64(bitPattern: checkpoint.device)),
+            .integer(Int64(bitPattern: checkpoint.inode)), .integer(checkpoint.offset),
+            .integer(Int64(checkpoint.line)), .integer(Int64(bitPattern: checkpoint.checksum)),
+        ])
+    }
+}

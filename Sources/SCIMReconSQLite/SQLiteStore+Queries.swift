@@ -1,0 +1,162 @@
+import SCIMKit
+import SCIMReconCore
+
+extension SQLiteStore: StoreQueries {
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        try db.execute("BEGIN")
+        defer { try? db.execute("COMMIT") }
+        return try body()
+    }
+
+    /// The WHERE clause and its bound values for a report filter: OR within an option, AND
+    /// across options, every value bound (never spliced into the SQL).
+    static func whereClause(_ filter: ReportFilter) -> (String, [SQLiteValue]) {
+        var clauses: [String] = []
+        var values: [SQLiteValue] = []
+        func anyOf(_ column: String, _ items: [SQLiteValue]) {
+            guard !items.isEmpty else { return }
+            clauses.append("\(column) IN (\(Array(repeating: "?", count: items.count).joined(separator: ", ")))")
+            values.append(contentsOf: items)
+        }
+        anyOf("app", filter.apps.map { .text($0) })
+        anyOf("action", filter.actions.map { .text($0.rawValue) })
+        anyOf("status", filter.statuses.map { .text($0.rawValue) })
+        anyOf("run", filter.runs.map { .integer($0) })
+        if let since = filter.since {
+            clauses.append("time_ms >= ?")
+            values.append(.integer(since.millisecondsSince1970))
+        }
+        if let until = filter.until {
+            clauses.append("time_ms < ?")
+            values.append(.integer(until.millisecondsSince1970))
+        }
+        if !filter.users.isEmpty {
+            var alternatives: [String] = []
+            for pattern in filter.userPatterns {
+                for column in ["user_key", "email_key", "external_id_key", "user_id_key"] {
+                    if pattern.hasWildcard {
+                        alternatives.append("\(column) GLOB ?")
+                        values.append(.text(pattern.sqlGlob))
+                    } else {
+                        alternatives.append("\(column) = ?")
+                        values.append(.text(pattern.text.lowercased()))
+                    }
+                }
+            }
+            clauses.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), values)
+    }
+
+    public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int {
+        let (clause, values) = Self.whereClause(filter)
+        let statement = try db.statement("SELECT count(*) FROM events \(clause)")
+        statement.bind(values)
+        _ = try statement.step()
+        return Int(statement.int64(0) ?? 0)
+    }
+
+    public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
+        let (clause, values) = Self.whereClause(filter)
+        let statement = try db.statement(
+            """
+            SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source
+            FROM events \(clause) ORDER BY time_ms, seq
+            """)
+        statement.bind(values)
+        while try statement.step() {
+            var changes: [AttributeChange] = []
+            if let text = statement.text(9), let array = (try? JSONParser.parse(text))?.arrayValue {
+                for item in array {
+                    guard let object = item.objectValue else { continue }
+                    changes.append(
+                        AttributeChange(
+                            attribute: object["attribute"]?.stringValue ?? "", old: object["old"]?.stringValue,
+                            new: object["new"]?.stringValue))
+                }
+            }
+            let event = ProvisioningEvent(
+                time: Timestamp(millisecondsSince1970: statement.int64(0) ?? 0), run: statement.int64(1) ?? 0,
+                app: statement.text(2) ?? "", user: statement.text(3), userID: statement.text(4),
+                externalID: statement.text(5),
+                action: ProvisioningAction(rawValue: statement.text(6) ?? "") ?? .update,
+                status: EventStatus(rawValue: statement.text(7) ?? "") ?? .failure, reason: statement.text(8),
+                changes: changes, source: statement.text(10) ?? "")
+            try body(event)
+        }
+    }
+
+    public func forEachUser(app: String?, user: String?, _ body: (LocalUser, [String]) throws -> Void) throws {
+        var clauses: [String] = []
+        var values: [SQLiteValue] = []
+        if let app {
+            clauses.append("app = ?")
+            values.append(.text(app))
+        }
+        if let user {
+            let pattern = UserPattern(user)
+            let comparison = pattern.hasWildcard ? "GLOB" : "="
+            let bound = pattern.hasWildcard ? pattern.sqlGlob : user.lowercased()
+            clauses.append(
+                "(user_name_key \(comparison) ? OR email_key \(comparison) ? OR lower(external_id) \(comparison) ? "
+                    + "OR lower(id) \(comparison) ?)")
+            values.append(contentsOf: Array(repeating: .text(bound), count: 4))
+        }
+        let clause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        // A statement of its own (not the cache): groupNames runs while this one is stepping.
+        let statement = try db.uncachedStatement(
+            "SELECT \(Self.userColumns) FROM users \(clause) ORDER BY app, user_name_key, id")
+        statement.bind(values)
+        while try statement.step() {
+            let local = readUser(statement)
+            try body(local, try groupNames(app: local.app, userID: local.id))
+        }
+    }
+
+    public func forEachGroup(app: String?, _ body: (LocalGroup, [String]) throws -> Void) throws {
+        let statement = try db.uncachedStatement(
+            """
+            SELECT app, id, display_name, external_id, scim FROM groups \(app == nil ? "" : "WHERE app = ?")
+            ORDER BY app, display_name_key, id
+            """)
+        statement.bind(app.map { [.text($0)] } ?? [])
+        while try statement.step() {
+            let group = readGroup(statement)
+            let members = try db.statement(
+                """
+                SELECT coalesce(u.user_name, m.user_id) FROM memberships m
+                LEFT JOIN users u ON u.app = m.app AND u.id = m.user_id
+                WHERE m.app = ? AND m.group_id = ? ORDER BY 1
+                """)
+            members.bind([.text(group.app), .text(group.id)])
+            var names: [String] = []
+            while try members.step() { names.append(members.text(0) ?? "") }
+            try body(group, names)
+        }
+    }
+
+    public func forEachRun(_ body: (RunRecord) throws -> Void) throws {
+        let statement = try db.uncachedStatement(
+            "SELECT id, job, app, started_ms, finished_ms, outcome, reason, counts, inputs FROM runs ORDER BY id")
+        while try statement.step() {
+            var counts: [String: Int] = [:]
+            if let object = statement.text(7).flatMap({ try? JSONParser.parse($0) })?.objectValue {
+                for member in object { counts[member.key] = member.value.doubleValue.map { Int($0) } }
+            }
+            let inputs =
+                statement.text(8).flatMap { try? JSONParser.parse($0) }?.arrayValue?.compactMap(\.stringValue) ?? []
+            try body(
+                RunRecord(
+                    id: statement.int64(0) ?? 0, job: statement.text(1) ?? "", app: statement.text(2) ?? "",
+                    started: Timestamp(millisecondsSince1970: statement.int64(3) ?? 0),
+                    finished: statement.int64(4).map(Timestamp.init(millisecondsSince1970:)),
+                    outcome: statement.text(5).flatMap(RunOutcome.init(rawValue:)), reason: statement.text(6),
+                    counts: counts, inputs: inputs))
+        }
+    }
+
+    public func pruneEvents(before cutoff: Timestamp) throws(StoreError) -> Int {
+        try db.statement("DELETE FROM events WHERE time_ms < ?").run([.integer(cutoff.millisecondsSince1970)])
+        return db.changes
+    }
+}

@@ -1,0 +1,197 @@
+import CSQLite
+import SCIMKit
+import SCIMReconCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The embedded store: one SQLite file in WAL mode, written by one run at a time.
+///
+/// Opening it for writing takes the run lock (`RunLock`) first, so a second writer stops at once
+/// with exit 75 instead of waiting on SQLite's busy handler.
+public final class SQLiteStore: ProvisioningStore {
+    public let location: String
+    let db: SQLiteConnection
+    private let lock: RunLock?
+
+    /// Opens (creating and migrating if needed) the store at `path`.
+    /// - Parameter writable: take the run lock and allow writes; readers (`report`, `users`) pass false.
+    public init(path: String, writable: Bool) throws(StoreError) {
+        location = path
+        if writable {
+            lock = try RunLock(storePath: path)
+        } else {
+            lock = nil
+            guard access(path, F_OK) == 0 else {
+                throw StoreError(kind: .input, "\(path): no store here yet (run a job or an import first)")
+            }
+        }
+        db = try SQLiteConnection(path: path, readOnly: !writable)
+        if writable {
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;")
+            try migrate()
+        } else {
+            let version = try userVersion()
+            guard version <= SQLiteSchema.migrations.count else {
+                throw StoreError(kind: .input, "\(path): the store was written by a newer scimrecon")
+            }
+        }
+        try db.execute("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")
+    }
+
+    private func userVersion() throws(StoreError) -> Int {
+        let statement = try db.statement("PRAGMA user_version")
+        _ = try statement.step()
+        return Int(statement.int64(0) ?? 0)
+    }
+
+    private func migrate() throws(StoreError) {
+        let version = try userVersion()
+        guard version <= SQLiteSchema.migrations.count else {
+            throw StoreError(kind: .input, "\(location): the store was written by a newer scimrecon")
+        }
+        guard version < SQLiteSchema.migrations.count else { return }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            for index in version..<SQLiteSchema.migrations.count {
+                try db.execute(SQLiteSchema.migrations[index])
+            }
+            try db.execute("PRAGMA user_version=\(SQLiteSchema.migrations.count)")
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: Transactions
+
+    public func begin() throws(StoreError) { try db.execute("BEGIN IMMEDIATE") }
+    public func commit() throws(StoreError) { try db.execute("COMMIT") }
+    public func rollback() { try? db.execute("ROLLBACK") }
+
+    // MARK: Runs
+
+    public func insertRun(_ run: RunRecord) throws(StoreError) -> Int64 {
+        try db.statement("INSERT INTO runs(job, app, started_ms) VALUES(?, ?, ?)")
+            .run([.text(run.job), .text(run.app), .integer(run.started.millisecondsSince1970)])
+        return sqlite3_last_insert_rowid(db.handle)
+    }
+
+    public func updateRun(_ run: RunRecord) throws(StoreError) {
+        let counts = JSONValue.object(
+            JSONObject(
+                run.counts.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .number(String($0.value))) })
+        )
+        let inputs = JSONValue.array(run.inputs.map { .string($0) })
+        try db.statement(
+            "UPDATE runs SET finished_ms = ?, outcome = ?, reason = ?, counts = ?, inputs = ? WHERE id = ?"
+        ).run([
+            SQLiteValue(run.finished?.millisecondsSince1970), SQLiteValue(run.outcome?.rawValue),
+            SQLiteValue(run.reason), .text(JSONWriter.string(counts)), .text(JSONWriter.string(inputs)),
+            .integer(run.id),
+        ])
+    }
+
+    // MARK: Users
+
+    static let userColumns =
+        "app, id, attributes, active, scim, disabled_ms, delete_after_ms"
+
+    func readUser(_ statement: SQLiteStatement) -> LocalUser {
+        var attributes: [String: String] = [:]
+        if let text = statement.text(2), let object = (try? JSONParser.parse(text))?.objectValue {
+            for member in object { if let value = member.value.stringValue { attributes[member.key] = value } }
+        }
+        let scim = statement.text(4).flatMap { try? JSONParser.parse($0) }?.objectValue ?? JSONObject()
+        return LocalUser(
+            app: statement.text(0) ?? "", id: statement.text(1) ?? "", attributes: attributes,
+            active: statement.int64(3) == 1, scim: scim,
+            disabledAt: statement.int64(5).map(Timestamp.init(millisecondsSince1970:)),
+            deleteAfter: statement.int64(6).map(Timestamp.init(millisecondsSince1970:))
+        )
+    }
+
+    func users(_ sql: String, _ values: [SQLiteValue]) throws(StoreError) -> [LocalUser] {
+        let statement = try db.statement(sql)
+        statement.bind(values)
+        var result: [LocalUser] = []
+        while try statement.step() { result.append(readUser(statement)) }
+        return result
+    }
+
+    public func findUser(app: String, by key: UserKey, value: String) throws(StoreError) -> [LocalUser] {
+        let column: String
+        let bound: String
+        switch key {
+        case .id: (column, bound) = ("id", value)
+        case .userName: (column, bound) = ("user_name_key", value.lowercased())
+        case .externalId: (column, bound) = ("external_id", value)
+        case .email: (column, bound) = ("email_key", value.lowercased())
+        }
+        return try users(
+            "SELECT \(Self.userColumns) FROM users WHERE app = ? AND \(column) = ? ORDER BY id",
+            [.text(app), .text(bound)])
+    }
+
+    public func saveUser(_ user: LocalUser) throws(StoreError) {
+        let attributes = JSONValue.object(
+            JSONObject(user.attributes.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })
+        )
+        try db.statement(
+            """
+            INSERT INTO users(app, id, user_name, user_name_key, external_id, email_key, active, attributes, scim,
+                              disabled_ms, delete_after_ms)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(app, id) DO UPDATE SET
+                user_name = excluded.user_name, user_name_key = excluded.user_name_key,
+                external_id = excluded.external_id, email_key = excluded.email_key, active = excluded.active,
+                attributes = excluded.attributes, scim = excluded.scim, disabled_ms = excluded.disabled_ms,
+                delete_after_ms = excluded.delete_after_ms
+            """
+        ).run([
+            .text(user.app), .text(user.id), .text(user.userName), .text(user.userName.lowercased()),
+            SQLiteValue(user.externalID), SQLiteValue(user.email?.lowercased()), SQLiteValue(user.active),
+            .text(JSONWriter.string(attributes)), .text(JSONWriter.string(.object(user.scim))),
+            SQLiteValue(user.disabledAt?.millisecondsSince1970), SQLiteValue(user.deleteAfter?.millisecondsSince1970),
+        ])
+    }
+
+    public func deleteUser(app: String, id: String) throws(StoreError) {
+        try db.statement("DELETE FROM users WHERE app = ? AND id = ?").run([.text(app), .text(id)])
+        try db.statement("DELETE FROM memberships WHERE app = ? AND user_id = ?").run([.text(app), .text(id)])
+    }
+
+    public func userCount(app: String, activeOnly: Bool) throws(StoreError) -> Int {
+        let sql =
+            activeOnly
+            ? "SELECT count(*) FROM users WHERE app = ? AND active = 1" : "SELECT count(*) FROM users WHERE app = ?"
+        let statement = try db.statement(sql)
+        statement.bind([.text(app)])
+        _ = try statement.step()
+        return Int(statement.int64(0) ?? 0)
+    }
+
+    public func markSeen(app: String, id: String, run: Int64) throws(StoreError) {
+        try db.statement("UPDATE users SET seen_run = ? WHERE app = ? AND id = ?")
+            .run([.integer(run), .text(app), .text(id)])
+    }
+
+    public func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {
+        try users(
+            """
+            SELECT \(Self.userColumns) FROM users
+            WHERE app = ? AND active = 1 AND (seen_run IS NULL OR seen_run <> ?) ORDER BY user_name_key, id
+            """, [.text(app), .integer(run)])
+    }
+
+    public func usersDueForDeletion(app: String, now: Timestamp) throws(StoreError) -> [LocalUser] {
+        try users(
+            """
+            SELECT \(Self.userColumns) FROM users
+            WHERE app = ? AND delete_after_ms IS NOT NULL AND delete_after_ms <= ? AND active = 0
+            ORDER BY delete_after_ms, id
+            """, [.text(app), .integer(now.millisecondsSince1970)])
+    }
+}

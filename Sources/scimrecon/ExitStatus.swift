@@ -1,0 +1,42 @@
+import SCIMReconCore
+
+/// The exit codes scripts rely on (SPEC §2), in one table.
+enum ExitStatus: Int32 {
+    /// Success.
+    case success = 0
+    /// Finished, but some records failed (they are in the history).
+    case recordsFailed = 1
+    /// A usage or job-file error.
+    case usage = 2
+    /// A safety guard stopped the run; nothing applied.
+    case guardStopped = 3
+    /// An input could not be read, or a record failed under `on_error: abort`; nothing applied.
+    case inputFailed = 4
+    /// The store or a report could not be written; nothing applied.
+    case outputFailed = 74
+    /// Another run holds the store's lock; cron may retry later.
+    case locked = 75
+
+    init(_ kind: FailureKind) {
+        switch kind {
+        case .usage: self = .usage
+        case .partialFailure: self = .recordsFailed
+        case .guardStopped: self = .guardStopped
+        case .input: self = .inputFailed
+        case .output: self = .outputFailed
+        case .locked: self = .locked
+        }
+    }
+}
+
+/// Ends a command with a status other than success, after it has said why on stderr.
+struct CommandExit: Error {
+    var status: ExitStatus
+}
+
+/// A usage problem found by a command itself (a bad timespan, an unknown action…): exit 2.
+struct UsageError: ClassifiedError {
+    var message: String
+    var kind: FailureKind { .usage }
+    var description: String { message }
+}
