@@ -253,4 +253,35 @@ import Testing
         #expect(result["urn:acme:params:other:1.0:User"] == ["Floor": 3])
         #expect(result["schemas"]?.arrayValue?.contains("urn:acme:params:other:1.0:User") == true)
     }
+
+    @Test func addingNullOrAnEmptyListAddsNothingWhileReplacingClears() throws {
+        let addEmpty = Patch.operation(#"{"op":"add","path":"phoneNumbers","value":[]}"#)
+        #expect(try Patch.apply(addEmpty, to: user) == user)
+        let addNull = Patch.operation(#"{"op":"add","path":"name.givenName","value":null}"#)
+        #expect(try Patch.apply(addNull, to: user) == user)
+        let replaceEmpty = Patch.operation(#"{"op":"replace","path":"phoneNumbers","value":[]}"#)
+        #expect(try Patch.apply(replaceEmpty, to: user)["phoneNumbers"] == nil)
+        let replaceNull = Patch.operation(#"{"op":"replace","path":"name.givenName","value":null}"#)
+        #expect(try Patch.apply(replaceNull, to: user)["name"] == ["familyName": "Smith"])
+    }
+
+    @Test func readOnlyMembersOfAPathlessValueAreIgnored() throws {
+        let body = Patch.operation(
+            #"{"op":"replace","value":{"id":"other","meta":{"created":"2020-01-01T00:00:00Z"},"title":"T"}}"#)
+        let result = try Patch.apply(body, to: user)
+        #expect(result["id"] == "u1")
+        #expect(result["meta"] == nil)
+        #expect(result["title"] == "T")
+    }
+
+    @Test func customExtensionAttributesInCapitalsStayAttributes() throws {
+        let urn = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User"
+        let body = """
+            {"Operations":[{"op":"Add","path":"\(urn):EmployeeID","value":"E-1"},
+                           {"op":"Add","value":{"\(urn):CostCode":"C-9"}}]}
+            """
+        let result = try Patch.apply(body, to: user)
+        #expect(result[urn] == ["EmployeeID": "E-1", "CostCode": "C-9"])
+        #expect(try Patch.values("\(urn):employeeid", in: result) == ["E-1"])
+    }
 }

@@ -58,12 +58,15 @@ struct ResourcePatcher {
                 }
                 path.schemaURN = schemaURN
             }
-            try apply(op, path: path, value: member.value)
+            try apply(op, path: path, value: member.value, fromValueObject: true)
         }
     }
 
-    /// Applies `op` at `path`.
-    mutating func apply(_ op: PatchOperation.Op, path: AttributePath, value: JSONValue?) throws {
+    /// Applies `op` at `path`; `fromValueObject` when the path is a key of a no-path value,
+    /// where read-only members (`id`, `meta`, `groups`) are ignored as in a PUT (§3.5.1).
+    mutating func apply(
+        _ op: PatchOperation.Op, path: AttributePath, value: JSONValue?, fromValueObject: Bool = false
+    ) throws {
         if path.schemaURN == nil, path.attribute.caseInsensitiveEquals(type.coreSchema.id) {
             // The core schema URN used as a container: its members are top-level attributes.
             try applyToExtensionObject(op, schemaURN: nil, value: value)
@@ -72,6 +75,7 @@ struct ResourcePatcher {
         let location = AttributeLocation.resolve(path.attributeOnly, type: type, in: resource)
         // A password is never stored, whatever the operation (RFC 7643 `writeOnly`, and our policy).
         if location.name.caseInsensitiveEquals("password") { return }
+        if fromValueObject, location.definition?.mutability == .readOnly { return }
         if try isReadOnlyNoOp(op, location: location, path: path, value: value) { return }
         if location.isExtensionObject {
             guard path.valueFilter == nil, path.subAttribute == nil else {

@@ -36,6 +36,7 @@ extension ResourcePatcher {
                     throw SCIMError.mutability("'\(location.name).\(subName)' is read-only")
                 }
                 let newValue = try Self.coerceSub(value, subDefinition)
+                if op == .add, newValue == nil { break }
                 if matches.isEmpty {
                     guard let newValue else { break }
                     var element = try Self.seed(filter, location: location)

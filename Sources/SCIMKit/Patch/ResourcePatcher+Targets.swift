@@ -30,7 +30,8 @@ extension ResourcePatcher {
             if let definition, definition.required {
                 throw SCIMError.invalidValue("'\(definition.name)' is required and cannot be empty")
             }
-            location.write(nil, into: &resource)
+            // `null` or `[]` clears with replace; added, it adds nothing.
+            if op == .replace { location.write(nil, into: &resource) }
             return
         }
         try Self.checkRequired(coerced, definition: definition)
@@ -78,6 +79,7 @@ extension ResourcePatcher {
                 newValue = try Self.coerceSub(value, subDefinition)
             }
         }
+        if op == .add, newValue == nil { return }
         let current = location.read(resource)
         if definition?.multiValued ?? (current?.arrayValue != nil) {
             var items = Self.elements(current)

@@ -53,7 +53,8 @@ struct AttributeLocation: Sendable, Hashable {
 
     /// Whether an unknown `prefix:attribute` names a whole extension object rather than an
     /// attribute of extension `prefix`: the resource decides when it holds or lists either; else
-    /// a last segment in upper case (`…:User`) reads as an extension, as URNs are conventionally named.
+    /// the conventional shape of an extension URN decides: a version then a capitalised resource
+    /// type (`…:1.0:User`), so that `…:2.0:User:EmployeeID` stays an attribute.
     private static func isWholeExtension(
         _ whole: String, prefix: String, attribute: String, in resource: JSONObject
     ) -> Bool {
@@ -61,7 +62,9 @@ struct AttributeLocation: Sendable, Hashable {
         let schemas = resource.schemaList
         if resource[whole] != nil || schemas.contains(where: { $0.caseInsensitiveEquals(whole) }) { return true }
         if schemas.contains(where: { $0.caseInsensitiveEquals(prefix) }) { return false }
-        return attribute.first?.isUppercase ?? false
+        let version = prefix.split(separator: ":").last ?? ""
+        let isVersion = !version.isEmpty && version.allSatisfy { $0.isNumber || $0 == "." }
+        return isVersion && (attribute.first?.isUppercase ?? false)
     }
 
     /// Whether this location is a whole extension object (`urn:…:User`).
