@@ -284,4 +284,12 @@ import Testing
         #expect(result[urn] == ["EmployeeID": "E-1", "CostCode": "C-9"])
         #expect(try Patch.values("\(urn):employeeid", in: result) == ["E-1"])
     }
+
+    @Test func removingTheLastExtensionAttributeRemovesTheExtension() throws {
+        let add = Patch.operation(#"{"op":"add","path":"\#(enterprise):department","value":"Ops"}"#)
+        let withDepartment = try Patch.apply(add, to: user)
+        #expect(withDepartment[enterprise] == ["department": "Ops"])
+        let remove = Patch.operation(#"{"op":"remove","path":"\#(enterprise):department"}"#)
+        #expect(try Patch.apply(remove, to: withDepartment)[enterprise] == nil)
+    }
 }

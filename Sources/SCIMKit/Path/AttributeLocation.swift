@@ -92,7 +92,8 @@ struct AttributeLocation: Sendable, Hashable {
             return
         }
         object[name] = value
-        resource[container] = .object(object)
+        // An extension emptied by a removal goes with its last attribute.
+        resource[container] = value == nil && object.isEmpty ? nil : .object(object)
     }
 }
 
