@@ -292,4 +292,17 @@ import Testing
         let remove = Patch.operation(#"{"op":"remove","path":"\#(enterprise):department"}"#)
         #expect(try Patch.apply(remove, to: withDepartment)[enterprise] == nil)
     }
+
+    @Test func addingAnAddressOfAnExistingTypeUpdatesIt() throws {
+        var resource = user
+        resource["addresses"] = [["type": "work", "streetAddress": "1 Old St", "locality": "Town"]]
+        let body = Patch.operation(
+            #"{"op":"Add","path":"addresses","value":[{"type":"work","streetAddress":"2 New St"},{"type":"home","locality":"V"}]}"#
+        )
+        let result = try Patch.apply(body, to: resource)
+        #expect(
+            result["addresses"] == [
+                ["type": "work", "streetAddress": "2 New St", "locality": "Town"], ["type": "home", "locality": "V"],
+            ])
+    }
 }

@@ -5,7 +5,8 @@ enum MultiValued {
     ///
     /// Complex values with a `value` sub-attribute are the same when their `value`s are equal
     /// (case-insensitively unless `caseExact`) and, when both carry a `type`, their types are
-    /// equal; other complex values when they are equal apart from `primary`; scalars when equal.
+    /// equal; complex values without `value` when their types are equal, or (untyped) when they
+    /// are equal apart from `primary`; scalars when equal.
     static func isSame(_ lhs: JSONValue, _ rhs: JSONValue, definition: SCIMAttribute?) -> Bool {
         switch (lhs, rhs) {
         case (.object(let left), .object(let right)):
@@ -17,6 +18,11 @@ enum MultiValued {
                     return leftType.caseInsensitiveEquals(rightType)
                 }
                 return true
+            }
+            if let leftType = left["type"]?.stringValue, let rightType = right["type"]?.stringValue {
+                // Without a `value` (addresses), the type tells values apart: a new work address
+                // updates the work address instead of adding a second one.
+                return leftType.caseInsensitiveEquals(rightType)
             }
             var left = left
             var right = right
