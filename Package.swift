@@ -18,7 +18,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // SCIM 2.0 as pure values: JSON, schema, filters, paths, PATCH, messages. No I/O.
-        .target(name: "SCIMKit"),
+        .target(name: "SCIMKit", exclude: ["PATCH-DIALECT.md"]),
 
         // The job: job files, ingest, mapping, policy, reconciliation, history, reports.
         .target(

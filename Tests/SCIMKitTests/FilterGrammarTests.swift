@@ -207,6 +207,17 @@ let invalidFilters: [GrammarCase] = [
         #expect(String(echoed.suffix(4)) == "b eq")
     }
 
+    @Test func deepNestingAndHugeFiltersAreRefusedNotCrashing() throws {
+        let deep = String(repeating: "(", count: 100_000) + "a pr" + String(repeating: ")", count: 100_000)
+        let nesting = try #require(throws: SCIMError.self) { try SCIMFilter.parse(deep) }
+        #expect(nesting.detail.hasPrefix("parentheses nest more than 50 deep"))
+        let allowed = String(repeating: "(", count: 50) + "a pr" + String(repeating: ")", count: 50)
+        #expect(try SCIMFilter.parse(allowed) == .present(AttributePath(attribute: "a")))
+        let long = Array(repeating: "a eq 1", count: 5000).joined(separator: " and ")
+        let terms = try #require(throws: SCIMError.self) { try SCIMFilter.parse(long) }
+        #expect(terms.detail.hasPrefix("more than 1000 comparisons"))
+    }
+
     @Test func controlCharactersAreNotEchoedRaw() throws {
         let error = try #require(throws: SCIMError.self) { try SCIMFilter.parse("a eq\n\n") }
         #expect(error.detail.split(separator: "\n", omittingEmptySubsequences: false).count == 3)

@@ -30,6 +30,8 @@ struct FilterEvaluator: Sendable {
             case (.eq, .null): return !candidates.contains { Self.isPresent($0.value) }
             case (.ne, .null): return candidates.contains { Self.isPresent($0.value) }
             case (.ne, _):
+                // `ne` is the negation of `eq`: true when no value equals (also when there is no
+                // value), so `a ne x` and `not (a eq x)` agree on multi-valued attributes.
                 return !candidates.contains { FilterComparison.holds($0.value, .eq, value, definition: $0.definition) }
             default:
                 return candidates.contains { FilterComparison.holds($0.value, op, value, definition: $0.definition) }

@@ -5,7 +5,14 @@
 /// case-insensitive. A value filter (`emails[…]`) may not nest another, and every operand of a
 /// comparison must be an attribute path, so `emails[type eq "work" or 1 eq 1]` is refused.
 struct FilterParser {
+    /// The deepest nesting of parentheses accepted: deeper input would only exhaust the stack.
+    static let maximumDepth = 50
+    /// The most comparisons a filter may hold; the tree's depth grows with them.
+    static let maximumTerms = 1000
+
     var lexer: FilterLexer
+    private var depth = 0
+    private var terms = 0
 
     init(_ text: String) {
         lexer = FilterLexer(text)
@@ -87,6 +94,11 @@ struct FilterParser {
     private mutating func parseParenthesized(
         openedAt offset: Int, insideValueFilter: Bool
     ) throws(FilterSyntaxError) -> SCIMFilter {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else {
+            throw FilterSyntaxError(message: "parentheses nest more than \(Self.maximumDepth) deep", offset: offset)
+        }
         let inner = try parseOr(insideValueFilter: insideValueFilter)
         let close = try lexer.next()
         guard case .closeParen = close.kind else {
@@ -101,6 +113,10 @@ struct FilterParser {
     private mutating func parseAttributeExpression(
         _ path: AttributePath, wordEnd: Int, insideValueFilter: Bool
     ) throws(FilterSyntaxError) -> SCIMFilter {
+        terms += 1
+        guard terms <= Self.maximumTerms else {
+            throw FilterSyntaxError(message: "more than \(Self.maximumTerms) comparisons", offset: wordEnd)
+        }
         let token = try lexer.next()
         switch token.kind {
         case .openBracket:

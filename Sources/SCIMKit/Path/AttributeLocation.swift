@@ -13,8 +13,7 @@ struct AttributeLocation: Sendable, Hashable {
     /// Unqualified names look in the core schema, then in the known extensions (so `department`
     /// reaches the enterprise extension, unless the resource keeps a top-level `department` of
     /// its own); URN-qualified names go to their extension; a bare extension URN names the
-    /// whole extension object. An unknown URN whose full text is a key of the resource (or is
-    /// listed in its `schemas`) is taken as that extension object.
+    /// whole extension object. For an unknown URN, see `isWholeExtension`.
     static func resolve(_ path: AttributePath, type: SCIMResourceType, in resource: JSONObject?) -> AttributeLocation {
         guard let schemaURN = path.schemaURN else {
             if path.attribute.lowercased().hasPrefix("urn:") {
@@ -44,12 +43,33 @@ struct AttributeLocation: Sendable, Hashable {
                 container: schema.id, name: attribute?.name ?? path.attribute, definition: attribute)
         }
         let whole = schemaURN + ":" + path.attribute
-        if let resource, resource[schemaURN] == nil,
-            resource[whole] != nil || resource.schemaList.contains(where: { $0.caseInsensitiveEquals(whole) })
+        if let resource, path.subAttribute == nil, path.valueFilter == nil,
+            isWholeExtension(whole, prefix: schemaURN, attribute: path.attribute, in: resource)
         {
             return AttributeLocation(container: nil, name: whole, definition: nil)
         }
         return AttributeLocation(container: schemaURN, name: path.attribute, definition: nil)
+    }
+
+    /// Whether an unknown `prefix:attribute` names a whole extension object rather than an
+    /// attribute of extension `prefix`: the resource decides when it holds or lists either; else
+    /// the conventional shape of an extension URN decides: a version then a capitalised resource
+    /// type (`…:1.0:User`), so that `…:2.0:User:EmployeeID` stays an attribute.
+    private static func isWholeExtension(
+        _ whole: String, prefix: String, attribute: String, in resource: JSONObject
+    ) -> Bool {
+        if resource[prefix]?.objectValue != nil { return false }
+        let schemas = resource.schemaList
+        if resource[whole] != nil || schemas.contains(where: { $0.caseInsensitiveEquals(whole) }) { return true }
+        if schemas.contains(where: { $0.caseInsensitiveEquals(prefix) }) { return false }
+        let version = prefix.split(separator: ":").last ?? ""
+        let isVersion = !version.isEmpty && version.allSatisfy { $0.isNumber || $0 == "." }
+        return isVersion && (attribute.first?.isUppercase ?? false)
+    }
+
+    /// Whether this location is a whole extension object (`urn:…:User`).
+    var isExtensionObject: Bool {
+        container == nil && name.lowercased().hasPrefix("urn:")
     }
 
     /// The attribute's value in `resource`, if any.
@@ -72,7 +92,8 @@ struct AttributeLocation: Sendable, Hashable {
             return
         }
         object[name] = value
-        resource[container] = .object(object)
+        // An extension emptied by a removal goes with its last attribute.
+        resource[container] = value == nil && object.isEmpty ? nil : .object(object)
     }
 }
 
