@@ -163,6 +163,31 @@ import Testing
         #expect(try results[3].get() == ["x", ["a": "y"]])
     }
 
+    @Test func readsTheSameWithAReusedParserAsWithAFreshOne() throws {
+        var parser = JSONParser()
+        var texts: [String] = []
+        for length in 0...70 {
+            let name = String(repeating: "k", count: length)
+            texts.append("{\"\(name)\":1,\"\(name)x\":2,\"é\(name)\":3}")
+        }
+        for index in 0..<2_000 { texts.append("{\"key\(index)\":\(index),\"a\":[{\"b\":\"c\"}]}") }
+        texts += [#"{"a":1}"#, #"{"\u0061b":1,"ab":2}"#, #"{"ab":1,"a\u0062":2}"#, #"{"k":{"k":{"k":1}}}"#]
+        for var text in texts + texts {
+            let fresh = Result { () throws(JSONParseError) in try JSONParser.parse(text) }
+            let reused = text.withUTF8 { bytes in Result { () throws(JSONParseError) in try parser.parse(bytes) } }
+            #expect(reused == fresh, "\(text.prefix(40))")
+        }
+    }
+
+    @Test func findsARepeatedKeyWhateverItsSpelling() {
+        var parser = JSONParser()
+        for var text in [#"{"ab":1,"\u0061b":2}"#, #"{"\u0061b":1,"ab":2}"#, #"{"abcdefghij":1,"abcdefgh\u0069j":2}"#] {
+            let result = text.withUTF8 { bytes in Result { () throws(JSONParseError) in try parser.parse(bytes) } }
+            #expect(throws: JSONParseError.self) { try result.get() }
+        }
+        #expect(error(#"{"abcdefghij":1,"abcdefghik":2,"abcdefghij":3}"#)?.message == "duplicate key 'abcdefghij'")
+    }
+
     @Test func parsesBytesAndTextAlike() throws {
         let text = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","active":true}"#
         #expect(try JSONParser.parse(Array(text.utf8)) == (try JSONParser.parse(text)))

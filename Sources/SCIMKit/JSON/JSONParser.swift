@@ -17,7 +17,9 @@
 ///   or only in Unicode normalization are different names.
 ///
 /// For many small texts (JSON Lines), keep one parser and call the instance `parse(_:)`: it
-/// reuses its working buffers from one text to the next.
+/// reuses its working buffers from one text to the next, sizes each container like the last one
+/// at its depth, and makes a member name it has seen before into a `String` only once. The static
+/// `parse` functions are for one-off texts.
 public struct JSONParser: Sendable {
     /// How strict the parser is about depth and repeated member names.
     public struct Options: Sendable {
@@ -50,13 +52,19 @@ public struct JSONParser: Sendable {
         self.options = options
     }
 
-    /// Parses one JSON text, reusing this parser's working buffers.
+    /// Parses one JSON text, reusing this parser's working buffers and the member names it has
+    /// already seen.
     public mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        try parse(bytes, cachingKeys: true)
+    }
+
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, cachingKeys: Bool) throws(JSONParseError) -> JSONValue {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw JSONParseError(offset: 0, message: "unexpected end of input")
         }
         scratch.reset()
-        var state = JSONParserState(base: base, end: bytes.count, options: options, scratch: scratch)
+        var state = JSONParserState(
+            base: base, end: bytes.count, options: options, cachesKeys: cachingKeys, scratch: scratch)
         scratch = JSONParserScratch()
         defer { scratch = state.scratch }
         return try state.parseDocument()
@@ -67,7 +75,7 @@ public struct JSONParser: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, options: Options = .init()
     ) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(options: options)
-        return try parser.parse(bytes)
+        return try parser.parse(bytes, cachingKeys: false)
     }
 
     /// Parses one JSON text from an array of UTF-8 bytes.
@@ -90,38 +98,44 @@ public struct JSONParser: Sendable {
 
 /// The parser's working buffers, kept between texts so a stream of small ones allocates little.
 struct JSONParserScratch: Sendable {
-    /// Elements of the arrays being read, innermost last.
-    var values: [JSONValue] = []
-    /// Members of the objects being read, innermost last.
-    var members: [JSONObject.Member] = []
-    /// Where each member's name is in the input, parallel to `members`.
+    /// Where each member name of the open objects is in the input, innermost last.
     var keys: [JSONKeySpan] = []
     /// The containers being read, innermost last.
     var frames: [JSONParserFrame] = []
+    /// By depth: how many elements the last container closed at that depth had.
+    var sizeHints: [Int] = []
     /// The decoded bytes of a string with escapes.
     var bytes: [UInt8] = []
+    /// Member names seen in earlier texts.
+    var keyCache = JSONKeyCache()
 
     mutating func reset() {
-        values.removeAll(keepingCapacity: true)
-        members.removeAll(keepingCapacity: true)
         keys.removeAll(keepingCapacity: true)
         frames.removeAll(keepingCapacity: true)
     }
 }
 
-/// Where a member name is in the input, to compare names without decoding them twice.
+/// Where a member name is in the input, and its first bytes, to compare names cheaply.
 struct JSONKeySpan: Sendable {
     var start: Int
     var count: Int
     /// Whether the name had escapes (then its raw bytes are not its value).
     var escaped: Bool
+    /// The name's length in UTF-8 bytes, after unescaping.
+    var length: Int
+    /// The name's first eight bytes after unescaping (zeros past its end).
+    var head: UInt64
 }
 
 /// One open container.
 struct JSONParserFrame: Sendable {
     var isObject: Bool
-    /// Where this container's elements or members start in the scratch stacks.
+    /// For an object: where its names start in the scratch `keys`.
     var start: Int
+    /// For an object: its members so far.
+    var members: [JSONObject.Member] = []
+    /// For an array: its elements so far.
+    var values: [JSONValue] = []
     /// For an object: the member whose value is being read.
     var pending: Int = 0
     /// For a large object: its names by bytes, so finding a repeated one stays linear.

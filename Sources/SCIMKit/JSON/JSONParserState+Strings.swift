@@ -6,38 +6,82 @@ extension JSONParserState {
     @inline(__always)
     mutating func parseString() throws(JSONParseError) -> (value: String, escaped: Bool) {
         let start = pos + 1
+        let stop = scanPlainBytes(from: start)
+        guard stop < end && base[stop] == UInt8(ascii: "\"") else {
+            return try parseStringSlowly(start: start, from: stop)
+        }
+        pos = stop + 1
+        return (makeString(from: start, to: stop), false)
+    }
+
+    /// Reads a member name whose opening quote is at `pos`, through the name cache when the
+    /// parser keeps one; returns it with where it is and its first bytes.
+    @inline(__always)
+    mutating func parseKey() throws(JSONParseError) -> (name: String, span: JSONKeySpan) {
+        let start = pos + 1
+        let stop = scanPlainBytes(from: start)
+        if stop < end && base[stop] == UInt8(ascii: "\"") {
+            pos = stop + 1
+            let count = stop - start
+            let head = rawHead(from: start, count: count)
+            let name =
+                cachesKeys
+                ? scratch.keyCache.name(base + start, count: count, head: head) : makeString(from: start, to: stop)
+            return (name, JSONKeySpan(start: start, count: count, escaped: false, length: count, head: head))
+        }
+        let (name, escaped) = try parseStringSlowly(start: start, from: stop)
+        let count = pos - 1 - start
+        guard escaped else {
+            let head = rawHead(from: start, count: count)
+            return (name, JSONKeySpan(start: start, count: count, escaped: false, length: count, head: head))
+        }
+        var head: UInt64 = 0
+        for (offset, byte) in name.utf8.prefix(8).enumerated() { head |= UInt64(byte) << UInt64(offset * 8) }
+        return (name, JSONKeySpan(start: start, count: count, escaped: true, length: name.utf8.count, head: head))
+    }
+
+    /// The first eight of the `count` bytes at `start`, little-endian, zeros past `count`.
+    @inline(__always)
+    func rawHead(from start: Int, count: Int) -> UInt64 {
+        if end - start >= 8 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+            return count >= 8 ? word : word & ((1 << UInt64(count * 8)) &- 1)
+        }
+        var head: UInt64 = 0
+        for offset in 0..<min(count, 8) { head |= UInt64(base[start + offset]) << UInt64(offset * 8) }
+        return head
+    }
+
+    /// The index of the first byte from `start` on that is a quote, a backslash, a control
+    /// character or not ASCII, or `end`.
+    ///
+    /// Eight bytes at a time, with the classic "has a zero byte" bit trick applied to the word
+    /// XOR each special byte. The trick may flag bytes after a true hit, never before one, so
+    /// the lowest flagged byte is exact.
+    @inline(__always)
+    func scanPlainBytes(from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         var index = start
         while end - index >= 8 {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if Self.mayNeedAttention(word) { break }
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            let hasQuote = (quotes &- ones) & ~quotes
+            let hasBackslash = (backslashes &- ones) & ~backslashes
+            let hasControl = (word &- ones &* 0x20) & ~word
+            let flagged = (hasQuote | hasBackslash | hasControl | word) & highs
+            if flagged != 0 {
+                return index + flagged.trailingZeroBitCount >> 3
+            }
             index += 8
         }
         while index < end {
             let byte = base[index]
-            if byte == UInt8(ascii: "\"") {
-                pos = index + 1
-                return (makeString(from: start, to: index), false)
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
             index += 1
         }
-        return try parseStringSlowly(start: start, from: index)
-    }
-
-    /// Whether any of the eight bytes is a quote, a backslash, a control character or non-ASCII.
-    ///
-    /// The classic "has a zero byte" bit trick, applied to the word XOR each special byte: it may
-    /// report a byte after a true hit, never miss one, and a hit only sends the byte loop there.
-    @inline(__always)
-    static func mayNeedAttention(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* 0x22)
-        let backslashes = word ^ (ones &* 0x5C)
-        let hasQuote = (quotes &- ones) & ~quotes
-        let hasBackslash = (backslashes &- ones) & ~backslashes
-        let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl | word) & highs != 0
+        return index
     }
 
     @inline(__always)

@@ -8,16 +8,20 @@ struct JSONParserState {
     var pos = 0
     let maxDepth: Int
     let lastWins: Bool
+    let cachesKeys: Bool
     var scratch: JSONParserScratch
 
     /// Objects with more members than this find repeated names through a hash index.
     static let linearKeyLimit = 16
 
-    init(base: UnsafePointer<UInt8>, end: Int, options: JSONParser.Options, scratch: JSONParserScratch) {
+    init(
+        base: UnsafePointer<UInt8>, end: Int, options: JSONParser.Options, cachesKeys: Bool, scratch: JSONParserScratch
+    ) {
         self.base = base
         self.end = end
         self.maxDepth = options.maxDepth
         self.lastWins = options.duplicateKeys == .lastWins
+        self.cachesKeys = cachesKeys
         self.scratch = scratch
     }
 
@@ -39,7 +43,7 @@ struct JSONParserState {
                     pos += 1
                     value = .object(JSONObject())
                 } else {
-                    scratch.frames.append(JSONParserFrame(isObject: true, start: scratch.members.count))
+                    openContainer(isObject: true)
                     try readKey()
                     continue valueStarts
                 }
@@ -51,7 +55,7 @@ struct JSONParserState {
                     pos += 1
                     value = .array([])
                 } else {
-                    scratch.frames.append(JSONParserFrame(isObject: false, start: scratch.values.count))
+                    openContainer(isObject: false)
                     continue valueStarts
                 }
             case UInt8(ascii: "t"):
@@ -68,36 +72,39 @@ struct JSONParserState {
             }
 
             // A value ended: add it to its container, then close every container that ends here.
-            while let top = scratch.frames.last {
-                if top.isObject {
-                    scratch.members[top.pending].value = value
+            while !scratch.frames.isEmpty {
+                let top = scratch.frames.count - 1
+                let isObject = scratch.frames[top].isObject
+                if isObject {
+                    scratch.frames[top].members[scratch.frames[top].pending].value = value
                 } else {
-                    scratch.values.append(value)
+                    scratch.frames[top].values.append(value)
                 }
                 skipWhitespace()
                 guard pos < end else { throw failure("unexpected end of input") }
                 let byte = base[pos]
                 pos += 1
                 if byte == UInt8(ascii: ",") {
-                    if top.isObject {
+                    if isObject {
                         skipWhitespace()
                         try readKey()
                     }
                     continue valueStarts
                 }
-                if top.isObject && byte == UInt8(ascii: "}") {
-                    value = .object(JSONObject(Array(scratch.members[top.start...])))
-                    scratch.members.removeSubrange(top.start...)
-                    scratch.keys.removeSubrange(top.start...)
-                } else if !top.isObject && byte == UInt8(ascii: "]") {
-                    value = .array(Array(scratch.values[top.start...]))
-                    scratch.values.removeSubrange(top.start...)
+                if isObject && byte == UInt8(ascii: "}") {
+                    let frame = scratch.frames.removeLast()
+                    scratch.keys.removeLast(scratch.keys.count - frame.start)
+                    scratch.sizeHints[top] = frame.members.count
+                    value = .object(JSONObject(frame.members))
+                } else if !isObject && byte == UInt8(ascii: "]") {
+                    let frame = scratch.frames.removeLast()
+                    scratch.sizeHints[top] = frame.values.count
+                    value = .array(frame.values)
                 } else {
                     pos -= 1
-                    let expected = top.isObject ? "',' or '}'" : "',' or ']'"
+                    let expected = isObject ? "',' or '}'" : "',' or ']'"
                     throw failure("expected \(expected), found \(JSONParseError.describe(byte: byte))")
                 }
-                scratch.frames.removeLast()
             }
             break
         }
@@ -106,6 +113,22 @@ struct JSONParserState {
             throw failure("unexpected \(JSONParseError.describe(byte: base[pos])) after the value")
         }
         return value
+    }
+
+    /// Opens a container, making room for as many elements as the last one at this depth had:
+    /// JSON Lines tend to repeat one shape.
+    @inline(__always)
+    mutating func openContainer(isObject: Bool) {
+        let depth = scratch.frames.count
+        if depth == scratch.sizeHints.count { scratch.sizeHints.append(4) }
+        let capacity = max(scratch.sizeHints[depth], 4)
+        var frame = JSONParserFrame(isObject: isObject, start: scratch.keys.count)
+        if isObject {
+            frame.members.reserveCapacity(capacity)
+        } else {
+            frame.values.reserveCapacity(capacity)
+        }
+        scratch.frames.append(frame)
     }
 
     @inline(__always)
@@ -154,8 +177,7 @@ struct JSONParserState {
             throw failure("expected a member name, found \(JSONParseError.describe(byte: base[pos]))")
         }
         let keyOffset = pos
-        let (key, escaped) = try parseString()
-        let span = JSONKeySpan(start: keyOffset + 1, count: pos - keyOffset - 2, escaped: escaped)
+        let (key, span) = try parseKey()
         let frameIndex = scratch.frames.count - 1
         if let existing = findMember(named: key, span: span, frame: frameIndex) {
             guard lastWins else {
@@ -163,8 +185,8 @@ struct JSONParserState {
             }
             scratch.frames[frameIndex].pending = existing
         } else {
-            scratch.frames[frameIndex].pending = scratch.members.count
-            scratch.members.append(JSONObject.Member(key: key, value: .null))
+            scratch.frames[frameIndex].pending = scratch.frames[frameIndex].members.count
+            scratch.frames[frameIndex].members.append(JSONObject.Member(key: key, value: .null))
             scratch.keys.append(span)
         }
         skipWhitespace()
@@ -178,18 +200,26 @@ struct JSONParserState {
     /// The index of the member of the open object named exactly `key`, if any; records `key`
     /// in the object's name index when it has one.
     mutating func findMember(named key: String, span: JSONKeySpan, frame: Int) -> Int? {
-        let start = scratch.frames[frame].start
-        let count = scratch.members.count
-        if count - start < Self.linearKeyLimit {
-            for index in start..<count where sameName(span, key, index) {
+        let count = scratch.frames[frame].members.count
+        if count < Self.linearKeyLimit {
+            let start = scratch.frames[frame].start
+            let candidate = scratch.keys.withUnsafeBufferPointer { keys in
+                for index in 0..<count {
+                    let other = keys[start + index]
+                    if other.head == span.head && other.length == span.length { return index }
+                }
+                return -1
+            }
+            guard candidate >= 0 else { return nil }
+            for index in candidate..<count where sameName(span, key, frame, index) {
                 return index
             }
             return nil
         }
         if scratch.frames[frame].index == nil {
             var index: [[UInt8]: Int] = [:]
-            for member in start..<count {
-                index[Array(scratch.members[member].key.utf8)] = member
+            for member in 0..<count {
+                index[Array(scratch.frames[frame].members[member].key.utf8)] = member
             }
             scratch.frames[frame].index = index
         }
@@ -203,17 +233,17 @@ struct JSONParserState {
 
     /// Whether the member at `index` has the name `key` (exactly, byte for byte).
     @inline(__always)
-    func sameName(_ span: JSONKeySpan, _ key: String, _ index: Int) -> Bool {
-        let other = scratch.keys[index]
+    func sameName(_ span: JSONKeySpan, _ key: String, _ frame: Int, _ index: Int) -> Bool {
+        let other = scratch.keys[scratch.frames[frame].start + index]
+        guard other.head == span.head && other.length == span.length else { return false }
         if !span.escaped && !other.escaped {
-            guard span.count == other.count else { return false }
-            var offset = 0
+            var offset = 8
             while offset < span.count {
                 if base[span.start + offset] != base[other.start + offset] { return false }
                 offset += 1
             }
             return true
         }
-        return scratch.members[index].key.utf8.elementsEqual(key.utf8)
+        return scratch.frames[frame].members[index].key.utf8.elementsEqual(key.utf8)
     }
 }
