@@ -113,7 +113,7 @@ extension Reconciler {
             groupEvent(
                 .groupCreate, .success, group, time: time, source: source,
                 changes: [AttributeChange(attribute: "displayName", old: nil, new: name)]), email: nil)
-        try updateMembers(of: group, from: [], to: SCIMResource.members(incoming), time: time, source: source)
+        try updateMembers(of: group, from: [], to: SCIMResource.members(of: incoming), time: time, source: source)
     }
 
     func replaceGroup(_ existing: LocalGroup, with incoming: JSONObject, time: Timestamp, source: String) throws {
@@ -126,7 +126,7 @@ extension Reconciler {
             app: existing.app, id: existing.id, displayName: name,
             externalID: incoming["externalId"]?.stringValue ?? existing.externalID, scim: scim)
         let before = try store.members(app: existing.app, groupID: existing.id)
-        let after = SCIMResource.members(incoming)
+        let after = SCIMResource.members(of: incoming)
         guard policy.update else {
             return try record(
                 groupEvent(
