@@ -115,7 +115,27 @@ private let badJobs: [BadJob] = [
     BadJob(
         name: "mapping to a path that does not parse",
         yaml: job("mapping:\n  email: 'emails[type eq \"work\".value'\n"),
-        expected: "jobs/t.yml:8: mapping.email: bad scim path 'emails[type eq \"work\".value': unclosed '['"),
+        expected:
+            "jobs/t.yml:8: mapping.email: bad scim path 'emails[type eq \"work\".value': expected 'and', 'or' or ']' at offset 21"
+    ),
+    BadJob(
+        name: "mapping a complex attribute whole", yaml: job("mapping:\n  fullName: name\n"),
+        expected: "jobs/t.yml:8: mapping.fullName: scim attribute 'name' is complex; map one of its sub-attributes"),
+    BadJob(
+        name: "mapping a sub-attribute of a simple attribute", yaml: job("mapping:\n  login: userName.value\n"),
+        expected: "jobs/t.yml:8: mapping.login: scim attribute 'userName' has no sub-attributes"),
+    BadJob(
+        name: "mapping a whole extension",
+        yaml: job("mapping:\n  ext: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\n"),
+        expected:
+            "jobs/t.yml:8: mapping.ext: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' names a whole schema extension; map one of its attributes"
+    ),
+    BadJob(
+        name: "mapping an unknown enterprise attribute",
+        yaml: job("mapping:\n  dept: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:departmnt\n"),
+        expected:
+            "jobs/t.yml:8: mapping.dept: unknown scim attribute 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:departmnt'"
+    ),
     BadJob(
         name: "mapping a password", yaml: job("mapping:\n  secret: password\n"),
         expected: "jobs/t.yml:8: mapping.secret: a password is never stored"),
@@ -308,6 +328,18 @@ private let badJobs: [BadJob] = [
         #expect(!inputs[0].modeIsExplicit)
         #expect(inputs[1].mode(for: .scimList) == .snapshot)
         #expect(inputs[1].mode(for: .csv) == .import)
+    }
+
+    @Test(arguments: [
+        "department", "Name.GivenName", "manager",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+        "urn:ietf:params:scim:schemas:core:2.0:User:userName", "urn:acme:params:scim:1.0:User:badge",
+        #"emails[type eq "work" and primary eq true].value"#, "phoneNumbers", "meta.lastModified",
+    ])
+    func acceptsEveryPathSCIMCanName(_ path: String) throws {
+        let yaml = job("mapping:\n  custom: '\(path)'\n")
+        let mapping = try JobLoader.parse(yaml: yaml, path: "j.yml").mapping
+        #expect(mapping.entry(named: "custom")?.from == [path])
     }
 
     @Test func dropsADefaultAttributeMappedToNull() throws {

@@ -118,7 +118,7 @@ extension JobLoader {
         for (path, pathNode) in paths {
             do throws(SCIMPathProblem) {
                 let parsed = try SCIMPathReader.parse(path)
-                if parsed.attribute.lowercased() == "password" {
+                if parsed.isPassword {
                     throw SCIMPathProblem("a password is never stored")
                 }
             } catch {
