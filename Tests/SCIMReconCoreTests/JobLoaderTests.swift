@@ -204,6 +204,12 @@ private let badJobs: [BadJob] = [
     BadJob(
         name: "yaml syntax error", yaml: "version: 1\nname: [n\n",
         expected: "jobs/t.yml:3: yaml syntax error: did not find expected ',' or ']'"),
+    BadJob(
+        name: "empty app", yaml: "version: 1\nname: n\napp: ''\ninputs:\n  - path: x\n",
+        expected: "jobs/t.yml:3: app: expected a non-empty string"),
+    BadJob(
+        name: "null path", yaml: "version: 1\nname: n\napp: a\ninputs:\n  - path:\n",
+        expected: "jobs/t.yml:5: inputs.path: expected a string"),
     BadJob(name: "empty file", yaml: "# nothing here\n", expected: "jobs/t.yml:1: empty job file"),
     BadJob(name: "not a map", yaml: "- version: 1\n", expected: "jobs/t.yml:1: expected a map of job keys"),
 ]
@@ -346,6 +352,11 @@ private let badJobs: [BadJob] = [
         let mapping = try JobLoader.parse(yaml: job("mapping:\n  displayName: ~\n"), path: "j.yml").mapping
         #expect(!mapping.attributeNames.contains("displayName"))
         #expect(mapping.attributeNames.contains("userName"))
+    }
+
+    @Test func leavesADroppedAttributeOutOfTheDefaultMatch() throws {
+        let job = try JobLoader.parse(yaml: job("mapping:\n  externalId: ~\n"), path: "j.yml")
+        #expect(job.match == [.userName])
     }
 
     @Test func reportsAnUnreadableFileWithoutFoundationNoise() {

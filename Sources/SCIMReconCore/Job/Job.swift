@@ -49,7 +49,8 @@ public struct JobInput: Sendable {
     public var modeIsExplicit: Bool
     /// CSV: lines before the header row.
     public var skip: Int
-    /// CSV: column name to SCIM path; columns not listed are read by their header as a SCIM path.
+    /// CSV: header to SCIM path. When given, only these columns are read (the others are
+    /// ignored); without it, every header is read as a SCIM path.
     public var columns: [CSVColumn]
     /// The line the entry starts on, for messages.
     public var line: Int

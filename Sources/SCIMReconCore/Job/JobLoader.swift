@@ -89,7 +89,10 @@ public enum JobLoader {
     // MARK: - Match
 
     private static func parseMatch(_ document: YAMLSection, mapping: Mapping) throws(JobFileError) -> [MatchKey] {
-        guard let node = document.value("match") else { return MatchKey.defaultOrder }
+        guard let node = document.value("match") else {
+            // The default order leaves out a key whose attribute the job's mapping dropped.
+            return MatchKey.defaultOrder.filter { mapping.entry(named: $0.rawValue) != nil }
+        }
         let allowed = MatchKey.allCases.map(\.rawValue)
         let words = try document.stringList(node, "match")
         guard !words.isEmpty else {
