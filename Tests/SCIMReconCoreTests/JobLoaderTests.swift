@@ -203,13 +203,21 @@ private let badJobs: [BadJob] = [
         expected: "jobs/t.yml:7: duplicate key 'policy'"),
     BadJob(
         name: "yaml syntax error", yaml: "version: 1\nname: [n\n",
-        expected: "jobs/t.yml:3: yaml syntax error: did not find expected ',' or ']'"),
+        expected:
+            "jobs/t.yml:3: yaml syntax error: did not find expected ',' or ']' (inside { } or [ ], quote values that contain [ ] { } or ,)"
+    ),
     BadJob(
         name: "empty app", yaml: "version: 1\nname: n\napp: ''\ninputs:\n  - path: x\n",
         expected: "jobs/t.yml:3: app: expected a non-empty string"),
     BadJob(
         name: "null path", yaml: "version: 1\nname: n\napp: a\ninputs:\n  - path:\n",
         expected: "jobs/t.yml:5: inputs.path: expected a string"),
+    BadJob(
+        name: "unquoted value filter in a flow map",
+        yaml: job("mapping:\n  email: { from: emails[type eq \"work\"].value }\n"),
+        expected:
+            "jobs/t.yml:8: yaml syntax error: did not find expected ',' or '}' (inside { } or [ ], quote values that contain [ ] { } or ,)"
+    ),
     BadJob(name: "empty file", yaml: "# nothing here\n", expected: "jobs/t.yml:1: empty job file"),
     BadJob(name: "not a map", yaml: "- version: 1\n", expected: "jobs/t.yml:1: expected a map of job keys"),
 ]
@@ -270,6 +278,32 @@ private let badJobs: [BadJob] = [
         let job = try JobLoader.load(path: jobsDirectory + "/" + file)
         #expect(job.name == file.replacingOccurrences(of: ".yml", with: ""))
         #expect(!job.inputs.isEmpty)
+    }
+
+    @Test func loadsTheExampleOfTheFormatReference() throws {
+        let text = try String(contentsOfFile: jobsDirectory + "/README-job-format.md", encoding: .utf8)
+        let blocks = text.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        let complete = try #require(blocks.first { $0.hasPrefix("version: 1") })
+        let job = try JobLoader.parse(yaml: complete, path: "README-job-format.md")
+        #expect(job.policy.maxDeprovisions == .percent(10))
+        #expect(job.mapping.entry(named: "manager") != nil)
+    }
+
+    @Test func loadsEveryFragmentOfTheFormatReference() throws {
+        let text = try String(contentsOfFile: jobsDirectory + "/README-job-format.md", encoding: .utf8)
+        let blocks = text.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        #expect(blocks.count >= 5)
+        for block in blocks where !block.hasPrefix("version: 1") {
+            let yaml: String
+            if block.hasPrefix("inputs:") {
+                yaml = "version: 1\nname: n\napp: a\n" + block
+            } else if block.hasPrefix("mapping:") || block.hasPrefix("reports:") {
+                yaml = validJob + block
+            } else {
+                yaml = validJob + "mapping:\n" + block.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+            }
+            #expect(throws: Never.self, "\(block)") { try JobLoader.parse(yaml: yaml, path: "README-job-format.md") }
+        }
     }
 
     @Test func readsEveryPolicyKey() throws {
