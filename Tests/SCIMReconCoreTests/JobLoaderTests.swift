@@ -169,6 +169,9 @@ private let badJobs: [BadJob] = [
         name: "removing userName", yaml: job("mapping:\n  userName: ~\n"),
         expected: "jobs/t.yml:8: mapping.userName: userName is required and cannot be removed"),
     BadJob(
+        name: "removing an attribute that is not a default", yaml: job("mapping:\n  costCenter: ~\n"),
+        expected: "jobs/t.yml:8: mapping.costCenter: ~ removes a default attribute, and 'costCenter' is not one"),
+    BadJob(
         name: "attribute name in the wrong case", yaml: job("mapping:\n  username: userName\n"),
         expected: "jobs/t.yml:8: mapping.username: attribute names are case-sensitive (did you mean 'userName'?)"),
     BadJob(

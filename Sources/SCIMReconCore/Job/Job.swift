@@ -87,6 +87,7 @@ public struct CSVColumn: Sendable, Hashable {
     /// The SCIM path the column's values go to (`name.familyName`, `emails[type eq "work"].value`).
     public var path: String
 
+    /// A column mapped to a SCIM path.
     public init(column: String, path: String) {
         self.column = column
         self.path = path
@@ -147,6 +148,7 @@ public struct JobReport: Sendable, Hashable {
     /// The placeholders `output` may use.
     public static let placeholders = ["name", "app", "date", "run"]
 
+    /// A report entry; the filters default to none.
     public init(
         format: String, output: String, since: String? = nil, until: String? = nil, users: [String] = [],
         actions: [String] = [], statuses: [String] = [], line: Int = 0
