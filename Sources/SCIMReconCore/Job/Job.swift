@@ -49,7 +49,8 @@ public struct JobInput: Sendable {
     public var modeIsExplicit: Bool
     /// CSV: lines before the header row.
     public var skip: Int
-    /// CSV: column name to SCIM path; columns not listed are read by their header as a SCIM path.
+    /// CSV: header to SCIM path. When given, only these columns are read (the others are
+    /// ignored); without it, every header is read as a SCIM path.
     public var columns: [CSVColumn]
     /// The line the entry starts on, for messages.
     public var line: Int
@@ -86,6 +87,7 @@ public struct CSVColumn: Sendable, Hashable {
     /// The SCIM path the column's values go to (`name.familyName`, `emails[type eq "work"].value`).
     public var path: String
 
+    /// A column mapped to a SCIM path.
     public init(column: String, path: String) {
         self.column = column
         self.path = path
@@ -146,6 +148,7 @@ public struct JobReport: Sendable, Hashable {
     /// The placeholders `output` may use.
     public static let placeholders = ["name", "app", "date", "run"]
 
+    /// A report entry; the filters default to none.
     public init(
         format: String, output: String, since: String? = nil, until: String? = nil, users: [String] = [],
         actions: [String] = [], statuses: [String] = [], line: Int = 0

@@ -11,12 +11,14 @@ public struct JobFileError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A lowercase sentence fragment; names the key, never quotes a secret.
     public var message: String
 
+    /// An error at `line` of `path` (nil: about the file as a whole).
     public init(path: String, line: Int?, message: String) {
         self.path = path
         self.line = line
         self.message = message
     }
 
+    /// `path:line: message`, or `path: message` without a line.
     public var description: String {
         if let line { return "\(path):\(line): \(message)" }
         return "\(path): \(message)"

@@ -21,7 +21,8 @@ extension JobLoader {
                     throw section.error(member.line, "\(keyPath): userName is required and cannot be removed")
                 }
                 guard let index = entries.firstIndex(where: { $0.local == member.key }) else {
-                    throw section.error(member.line, "\(keyPath): expected a scim path or a map")
+                    throw section.error(
+                        member.line, "\(keyPath): ~ removes a default attribute, and '\(member.key)' is not one")
                 }
                 entries.remove(at: index)
                 continue
@@ -118,7 +119,7 @@ extension JobLoader {
         for (path, pathNode) in paths {
             do throws(SCIMPathProblem) {
                 let parsed = try SCIMPathReader.parse(path)
-                if parsed.attribute.lowercased() == "password" {
+                if parsed.isPassword {
                     throw SCIMPathProblem("a password is never stored")
                 }
             } catch {

@@ -65,9 +65,13 @@ public enum JobLoader {
     /// Yams's error as a `file:line:` message, without the document text it carries.
     private static func syntaxError(_ error: YamlError, path: String) -> JobFileError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            return JobFileError(path: path, line: mark.line, message: "yaml syntax error: \(problem)")
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            // A SCIM path with a value filter ends a plain scalar inside `{ }`: say how to fix it.
+            let hint =
+                context?.text.contains("flow") == true
+                ? " (inside { } or [ ], quote values that contain [ ] { } or ,)" : ""
+            return JobFileError(path: path, line: mark.line, message: "yaml syntax error: \(problem)\(hint)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return JobFileError(
                 path: path, line: context.mark.line, message: "duplicate key '\(duplicates.first ?? "")'")
@@ -89,7 +93,10 @@ public enum JobLoader {
     // MARK: - Match
 
     private static func parseMatch(_ document: YAMLSection, mapping: Mapping) throws(JobFileError) -> [MatchKey] {
-        guard let node = document.value("match") else { return MatchKey.defaultOrder }
+        guard let node = document.value("match") else {
+            // The default order leaves out a key whose attribute the job's mapping dropped.
+            return MatchKey.defaultOrder.filter { mapping.entry(named: $0.rawValue) != nil }
+        }
         let allowed = MatchKey.allCases.map(\.rawValue)
         let words = try document.stringList(node, "match")
         guard !words.isEmpty else {

@@ -79,7 +79,9 @@ struct YAMLSection {
     /// A non-empty string at `key`; any scalar but null is taken as text.
     func string(_ key: String, required: Bool = false) throws(JobFileError) -> String? {
         guard let node = required ? try require(key) : value(key) else { return nil }
-        return try text(node, qualified(key))
+        let string = try text(node, qualified(key))
+        guard !string.isEmpty else { throw error(at: node, "\(qualified(key)): expected a non-empty string") }
+        return string
     }
 
     /// `true` or `false` at `key`.

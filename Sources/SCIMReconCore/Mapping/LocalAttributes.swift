@@ -4,6 +4,7 @@
 public struct LocalAttributes: Sendable, Hashable {
     public var values: [String: String]
 
+    /// Attributes from a dictionary of local names to values (taken as they are).
     public init(_ values: [String: String] = [:]) {
         self.values = values
     }

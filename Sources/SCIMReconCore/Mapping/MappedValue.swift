@@ -6,8 +6,10 @@ import SCIMKit
 ///   `value` of its preferred element: the primary one, else the one typed `work`, else the first.
 ///   That is the default mapping's `email`.
 /// - Otherwise the first value: a string as is, a boolean as `true`/`false`, a number as its literal.
-/// - A complex value (an object or array, e.g. `name` or `addresses`) gives nothing: map one of its
-///   sub-attributes instead. Keeping local attributes flat keeps reports and diffs readable.
+/// - An object without a `value` (an attribute of an extension SCIMKit does not know) or a nested
+///   array gives its compact JSON with sorted keys, so nothing mapped is silently dropped. Known
+///   complex attributes without a `value` (`name`, `addresses`) are refused when the job loads:
+///   map one of their sub-attributes, which keeps reports and diffs readable.
 /// - A boolean attribute (`active`, `primary`) given as a string (`"True"`, `"no"`) is coerced.
 enum MappedValue {
     /// The string for `values`, or nil when there is none.
@@ -15,8 +17,9 @@ enum MappedValue {
         guard let first = values.first else { return nil }
         if case .object = first {
             let objects = values.compactMap(\.objectValue)
-            guard let preferred = preferredElement(objects), let value = preferred["value"] else { return nil }
-            return scalarString(value, isBoolean: false)
+            if let preferred = preferredElement(objects), let value = preferred["value"] {
+                return scalarString(value, isBoolean: false)
+            }
         }
         return scalarString(first, isBoolean: isBoolean)
     }
@@ -30,7 +33,7 @@ enum MappedValue {
         return elements.first
     }
 
-    /// A scalar as text; nil for null, objects and arrays.
+    /// A value as text; nil for null, compact JSON for objects and arrays.
     static func scalarString(_ value: JSONValue, isBoolean: Bool) -> String? {
         switch value {
         case .string(let text):
@@ -40,25 +43,26 @@ enum MappedValue {
             return flag ? "true" : "false"
         case .number(let literal):
             return literal
-        case .null, .array, .object:
+        case .array, .object:
+            return JSONWriter.string(value)
+        case .null:
             return nil
         }
     }
 
-    /// A boolean as providers and spreadsheets write it: true/false, yes/no, 1/0, in any case.
+    /// A boolean as providers and spreadsheets write it: SCIMKit's `true`/`false` in any case,
+    /// and also `yes`/`no` and `1`/`0` (HR exports), since a mapped value is already text.
     static func coerceBoolean(_ text: String) -> Bool? {
-        switch text.trimmingSpaces().lowercased() {
-        case "true", "yes", "1": return true
-        case "false", "no", "0": return false
+        let word = text.trimmingSpaces()
+        if let flag = SCIMBoolean.coerce(.string(word)) { return flag }
+        switch word.lowercased() {
+        case "yes", "1": return true
+        case "no", "0": return false
         default: return nil
         }
     }
 
     private static func isTrue(_ value: JSONValue?) -> Bool {
-        switch value {
-        case .bool(let flag)?: return flag
-        case .string(let text)?: return coerceBoolean(text) == true
-        default: return false
-        }
+        value.flatMap(SCIMBoolean.coerce) == true
     }
 }

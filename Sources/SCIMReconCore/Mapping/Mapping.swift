@@ -65,7 +65,7 @@ public struct Mapping: Sendable {
             }
             values["active"] = flag ? "true" : "false"
         }
-        if entry(named: "userName") != nil, values["userName"] == nil {
+        if entry(named: "userName") != nil, values["userName"]?.trimmingSpaces().isEmpty ?? true {
             throw MappingError(attribute: "userName", message: "mapped userName is empty")
         }
         return LocalAttributes(values)

@@ -8,10 +8,12 @@ public struct MappingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A lowercase sentence fragment, e.g. `mapped userName is empty`.
     public var message: String
 
+    /// An error about the local attribute `attribute`.
     public init(attribute: String, message: String) {
         self.attribute = attribute
         self.message = message
     }
 
+    /// The message alone: the caller adds the record's source or the job file's location.
     public var description: String { message }
 }
