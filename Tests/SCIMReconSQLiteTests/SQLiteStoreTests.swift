@@ -87,6 +87,7 @@ import Testing
         second.time = Timestamp(rfc3339: "2026-11-02T00:00:00Z")!
         second.user = "bob%@x"
         second.userID = "2"
+        second.externalID = "E2"
         second.app = "B"
         second.action = .disable
         try store.appendEvent(base, email: "alice.mail@x")
