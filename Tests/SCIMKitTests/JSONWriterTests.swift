@@ -1,3 +1,4 @@
+import Foundation
 import SCIMKit
 import Testing
 
@@ -35,6 +36,20 @@ import Testing
         #expect(JSONWriter.string(.object(object)) == #"{"a":2,"b":1,"b":3}"#)
     }
 
+    @Test func sortsLargeObjectsAndLongSharedPrefixesToo() {
+        var object = JSONObject()
+        let names = (0..<40).map { "urn:ietf:params:scim:\(String(format: "%02d", 39 - $0))" }
+        for (index, name) in names.enumerated() { object.append(key: name, value: .number(String(index))) }
+        object.append(key: names[5], value: "again")
+        let expected =
+            "{"
+            + names.enumerated().reversed().map { index, name in
+                let first = "\"\(name)\":\(index)"
+                return index == 5 ? first + ",\"\(name)\":\"again\"" : first
+            }.joined(separator: ",") + "}"
+        #expect(JSONWriter.string(.object(object)) == expected)
+    }
+
     @Test(arguments: [
         ("plain", #""plain""#),
         ("", #""""#),
@@ -50,6 +65,22 @@ import Testing
         JSONWriter.writeString(text, into: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == expected)
         #expect(try JSONParser.parse(buffer) == .string(text))
+    }
+
+    @Test func findsWhatToEscapeAtEveryPositionOfAWord() throws {
+        let specials: [(String, String)] = [
+            ("\"", #"\""#), ("\\", #"\\"#), ("\u{1}", #"\u0001"#), ("\u{2028}", #"\u2028"#), ("€", "€"), ("é", "é"),
+        ]
+        for length in 0..<20 {
+            let padding = String(repeating: "x", count: length)
+            for (special, escaped) in specials {
+                let text = padding + special + padding + special
+                var buffer: [UInt8] = []
+                JSONWriter.writeString(text, into: &buffer)
+                #expect(String(decoding: buffer, as: UTF8.self) == "\"" + padding + escaped + padding + escaped + "\"")
+                #expect(try JSONParser.parse(buffer) == .string(text))
+            }
+        }
     }
 
     @Test func appendsToWhatTheBufferHolds() {
