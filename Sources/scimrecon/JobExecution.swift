@@ -28,9 +28,23 @@ struct JobExecution {
             bar = ProgressBar()
             engine.progress = { done, total in bar?.update(done: done, total: total) }
         }
-        let result = try engine.execute(inputs)
+        var pending: [(file: AtomicFile, path: String)] = []
+        engine.beforeCommit = { run in
+            pending = try writeReports(store: store, run: run)
+        }
+        let result: RunResult
+        do {
+            result = try engine.execute(inputs)
+        } catch {
+            for report in pending { report.file.abandon() }
+            throw error
+        }
         bar?.clear()
         try planSink?.flush()
+        for report in pending {
+            try report.file.commit()
+            Diagnostics.info("scimrecon: wrote \(report.path)")
+        }
         for warning in result.warnings { Diagnostics.warning(warning) }
         let label = options.dryRun ? "dry run" : "run \(result.run.id)"
         Diagnostics.info("scimrecon: \(label) (\(settings.job), \(settings.app)): \(result.tally.summary)")
@@ -50,9 +64,6 @@ struct JobExecution {
         default:
             break
         }
-        if !options.dryRun {
-            try writeReports(store: store, run: result.run)
-        }
         if result.tally.failures > 0 {
             Diagnostics.warning(
                 "\(result.tally.failures) records failed; see `scimrecon report --status failure --run \(result.run.id)`"
@@ -61,26 +72,38 @@ struct JobExecution {
         }
     }
 
-    /// Writes the job's `reports:` entries, each atomically (temporary file, then rename).
-    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws {
+    /// Prunes history past `keep_history`, then writes the job's `reports:` entries into
+    /// temporary files; they are renamed into place only once the run has committed.
+    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws -> [(
+        file: AtomicFile, path: String
+    )] {
         if let keep = keepHistoryMilliseconds {
             let pruned = try store.pruneEvents(before: options.now.adding(milliseconds: -keep))
             if pruned > 0 { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
         }
-        for report in reports {
-            let filter = try ReportOptions.filter(
-                users: report.users, apps: [], since: report.since, until: report.until, actions: report.actions,
-                statuses: report.statuses, runs: [], now: options.now)
-            guard let format = ReportFormat(rawValue: report.format) else {
-                throw UsageError(
-                    message: "\(settings.job): report format '\(report.format)' is not json, jsonl, csv or xml")
+        var files: [(file: AtomicFile, path: String)] = []
+        do {
+            for report in reports {
+                let filter = try ReportOptions.filter(
+                    users: report.users, apps: [], since: report.since, until: report.until, actions: report.actions,
+                    statuses: report.statuses, runs: [], now: options.now)
+                guard let format = ReportFormat(rawValue: report.format) else {
+                    throw UsageError(
+                        message: "\(settings.job): report format '\(report.format)' is not json, jsonl, csv or xml")
+                }
+                let path = report.outputPath(
+                    name: settings.job, app: settings.app, date: options.now.dateString, run: run.id)
+                let file = try ReportOptions.openAtomic(path)
+                files.append((file, path))
+                try ReportOptions.writeEvents(
+                    store: store, filter: filter, format: format, sink: file.sink, generatedAt: options.now)
+                try file.sink.flush()
             }
-            let path = ReportOptions.expand(
-                report.output, name: settings.job, app: settings.app, date: options.now, run: run.id)
-            try ReportOptions.writeEvents(
-                store: store, filter: filter, format: format, output: path, generatedAt: options.now)
-            Diagnostics.info("scimrecon: wrote \(path)")
+        } catch {
+            for written in files { written.file.abandon() }
+            throw error
         }
+        return files
     }
 }
 

@@ -25,8 +25,10 @@ struct ReportCommand: ParsableCommand {
         let filter = try ReportOptions.filter(
             users: user, apps: app, since: since, until: until, actions: action, statuses: status, runs: runs, now: now)
         let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
-        try ReportOptions.writeEvents(
-            store: queries, filter: filter, format: reportFormat, output: output, generatedAt: now)
+        try ReportOptions.withOutput(output) { sink in
+            try ReportOptions.writeEvents(
+                store: queries, filter: filter, format: reportFormat, sink: sink, generatedAt: now)
+        }
     }
 }
 

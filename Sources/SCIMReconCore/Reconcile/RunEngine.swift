@@ -59,6 +59,10 @@ public final class RunEngine {
     public var observer: ((ProvisioningEvent) -> Void)?
     /// Called as inputs are read, with bytes read so far and the total (the progress bar).
     public var progress: ((Int64, Int64) -> Void)?
+    /// Called inside the run's transaction just before it commits (not in a dry run): the job's
+    /// reports are written here, so they see the run's events, and a report that cannot be
+    /// written rolls the whole run back.
+    public var beforeCommit: ((RunRecord) throws -> Void)?
     var warnings: [String] = []
     var snapshotProblems: [String] = []
     var inputsRead: [String] = []
@@ -108,6 +112,7 @@ public final class RunEngine {
         } else {
             do {
                 try store.updateRun(runRecord)
+                try beforeCommit?(runRecord)
                 try store.commit()
             } catch {
                 store.rollback()
