@@ -179,7 +179,7 @@ import Testing
     }
 
     /// Several megabytes of hostile rows written by Python's `csv` module read back identically.
-    @Test(.enabled(if: ExternalTool.python3 != nil, "python3 not installed; skipped"))
+    @Test(.enabled(if: ExternalTool.python3 != nil, "python3 not installed"))
     func agreesWithPythonsWriterOverManyChunks() throws {
         let directory = ReportFixtures.temporaryPath("pycsv")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
