@@ -130,8 +130,10 @@ public final class SQLiteStore: ProvisioningStore {
         case .externalId: (column, bound) = ("external_id", value)
         case .email: (column, bound) = ("email_key", value.lowercased())
         }
+        // `+id`: ordering by the bare column would tempt the planner (no ANALYZE statistics) to walk
+        // users_by_id over every user of the app to skip a sort of one or two rows.
         return try users(
-            "SELECT \(Self.userColumns) FROM users WHERE app = ? AND \(column) = ? ORDER BY id",
+            "SELECT \(Self.userColumns) FROM users WHERE app = ? AND \(column) = ? ORDER BY +id",
             [.text(app), .text(bound)])
     }
 
