@@ -77,11 +77,7 @@ public enum InputValidator {
             let builder = try CSVRowBuilder(header: reader.header, columns: input.columns, path: input.path)
             try reader.forEachRecord { record in
                 try check("\(input.path):\(record.line)") {
-                    guard record.fields.count == reader.header.count else {
-                        throw IngestError.rule(
-                            "csv.ragged-row",
-                            "the row has \(record.fields.count) fields but the header has \(reader.header.count)")
-                    }
+                    if let problem = record.problem { throw IngestError.csv(problem) }
                     _ = try SCIMResource.normalizedUser(try builder.resource(from: record.fields))
                 }
                 return true

@@ -40,7 +40,7 @@ extension Reconciler {
     /// Creates or updates a user from a full resource (POST, snapshot row, CSV row).
     func upsert(
         _ incoming: IncomingUser, app: String, preferredID: String?, time: Timestamp, source: String,
-        fingerprint: String, snapshot: Bool
+        fingerprint: String, snapshot: Bool, stateful: Bool? = nil
     ) throws {
         if let existing = try match(incoming, app: app, preferredID: preferredID) {
             var current = existing
@@ -52,7 +52,8 @@ extension Reconciler {
             if snapshot { try store.markSeen(app: app, id: current.id, run: run) }
             lastResourceID = current.id
             try reconcile(
-                current, with: incoming, time: time, source: source, snapshot: snapshot, previousID: existing.id)
+                current, with: incoming, time: time, source: source, stateful: stateful ?? snapshot,
+                previousID: existing.id)
             return
         }
         let id =
@@ -85,8 +86,11 @@ extension Reconciler {
     }
 
     /// Applies an incoming state to an existing user: update, enable, or deprovision.
+    ///
+    /// - Parameter stateful: the record states what the user is (a snapshot or CSV row) rather
+    ///   than what the provider did (a replayed request): an unchanged user then records nothing.
     func reconcile(
-        _ existing: LocalUser, with incoming: IncomingUser, time: Timestamp, source: String, snapshot: Bool,
+        _ existing: LocalUser, with incoming: IncomingUser, time: Timestamp, source: String, stateful: Bool,
         previousID: String? = nil
     ) throws {
         var resource = incoming.resource
@@ -118,7 +122,7 @@ extension Reconciler {
                 event(.enable, .success, user: updated, time: time, source: source, changes: changes),
                 email: updated.email)
         case .unchanged:
-            if changes.isEmpty && existing.scim == resource && snapshot {
+            if changes.isEmpty && existing.scim == resource && stateful {
                 tally.add("unchanged")
                 return
             }

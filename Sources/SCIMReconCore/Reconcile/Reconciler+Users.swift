@@ -77,7 +77,7 @@ extension Reconciler {
             do {
                 let resource = try changedResource(request, existing: existing)
                 let incoming = try prepareUser(resource, activeDefault: existing.active)
-                try reconcile(existing, with: incoming, time: request.time, source: request.source, snapshot: false)
+                try reconcile(existing, with: incoming, time: request.time, source: request.source, stateful: false)
             } catch let error as IngestError {
                 try recordFailure(
                     error, app: app, time: request.time, source: request.source, user: existing.userName,
