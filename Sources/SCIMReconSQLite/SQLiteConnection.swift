@@ -1,4 +1,5 @@
 import CSQLite
+import SCIMKit
 import SCIMReconCore
 
 /// SQLite's "copy this buffer now" destructor, which the C macro `SQLITE_TRANSIENT` spells as -1.
@@ -130,6 +131,14 @@ final class SQLiteStatement {
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(raw, column) else { return nil }
         return String(cString: pointer)
+    }
+
+    /// A text column parsed as JSON straight from SQLite's buffer (no `String` in between), or
+    /// nil when it is NULL or not JSON.
+    func json(_ column: Int32, with parser: inout JSONParser) -> JSONValue? {
+        guard let pointer = sqlite3_column_text(raw, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(raw, column))
+        return try? parser.parse(UnsafeBufferPointer(start: pointer, count: count))
     }
 
     func int64(_ column: Int32) -> Int64? {

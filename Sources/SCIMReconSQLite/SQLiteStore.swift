@@ -14,6 +14,9 @@ public final class SQLiteStore: ProvisioningStore {
     public let location: String
     let db: SQLiteConnection
     private let lock: RunLock?
+    /// One parser for the JSON columns read back (users' attributes and resources, event
+    /// changes): it reuses its buffers and the member names it has seen.
+    var parser = JSONParser()
 
     /// Opens (creating and migrating if needed) the store at `path`.
     /// - Parameter writable: take the run lock and allow writes; readers (`report`, `users`) pass false.
@@ -37,12 +40,15 @@ public final class SQLiteStore: ProvisioningStore {
                 throw StoreError(kind: .input, "\(path): the store was written by a newer scimrecon")
             }
         }
-        try db.execute("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")
+        // 32 MiB of page cache: past that, pages come from the OS's cache at a small cost, and the
+        // run's peak memory stays under 100 MB however large the store and the log.
+        try db.execute("PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;")
     }
 
     private func userVersion() throws(StoreError) -> Int {
         let statement = try db.statement("PRAGMA user_version")
         _ = try statement.step()
+        defer { statement.reset() }  // a statement left stepping would lock the schema (DROP INDEX)
         return Int(statement.int64(0) ?? 0)
     }
 
@@ -101,10 +107,10 @@ public final class SQLiteStore: ProvisioningStore {
 
     func readUser(_ statement: SQLiteStatement) -> LocalUser {
         var attributes: [String: String] = [:]
-        if let text = statement.text(2), let object = (try? JSONParser.parse(text))?.objectValue {
+        if let object = statement.json(2, with: &parser)?.objectValue {
             for member in object { if let value = member.value.stringValue { attributes[member.key] = value } }
         }
-        let scim = statement.text(4).flatMap { try? JSONParser.parse($0) }?.objectValue ?? JSONObject()
+        let scim = statement.json(4, with: &parser)?.objectValue ?? JSONObject()
         return LocalUser(
             app: statement.text(0) ?? "", id: statement.text(1) ?? "", attributes: attributes,
             active: statement.int64(3) == 1, scim: scim,
@@ -141,23 +147,29 @@ public final class SQLiteStore: ProvisioningStore {
         let attributes = JSONValue.object(
             JSONObject(user.attributes.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })
         )
+        let values: [SQLiteValue] = [
+            .text(user.userName), .text(user.userName.lowercased()), SQLiteValue(user.externalID),
+            SQLiteValue(user.email?.lowercased()), SQLiteValue(user.active), .text(JSONWriter.string(attributes)),
+            .text(JSONWriter.string(.object(user.scim))), SQLiteValue(user.disabledAt?.millisecondsSince1970),
+            SQLiteValue(user.deleteAfter?.millisecondsSince1970), .text(user.app), .text(user.id),
+        ]
+        // Most saves change a user that exists: a plain UPDATE by key, and an INSERT only when it
+        // changed nothing (an upsert would try the insert, fail on the unique index, then update).
         try db.statement(
             """
-            INSERT INTO users(app, id, user_name, user_name_key, external_id, email_key, active, attributes, scim,
-                              disabled_ms, delete_after_ms)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(app, id) DO UPDATE SET
-                user_name = excluded.user_name, user_name_key = excluded.user_name_key,
-                external_id = excluded.external_id, email_key = excluded.email_key, active = excluded.active,
-                attributes = excluded.attributes, scim = excluded.scim, disabled_ms = excluded.disabled_ms,
-                delete_after_ms = excluded.delete_after_ms
+            UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, email_key = ?, active = ?,
+                attributes = ?, scim = ?, disabled_ms = ?, delete_after_ms = ?
+            WHERE app = ? AND id = ?
             """
-        ).run([
-            .text(user.app), .text(user.id), .text(user.userName), .text(user.userName.lowercased()),
-            SQLiteValue(user.externalID), SQLiteValue(user.email?.lowercased()), SQLiteValue(user.active),
-            .text(JSONWriter.string(attributes)), .text(JSONWriter.string(.object(user.scim))),
-            SQLiteValue(user.disabledAt?.millisecondsSince1970), SQLiteValue(user.deleteAfter?.millisecondsSince1970),
-        ])
+        ).run(values)
+        guard db.changes == 0 else { return }
+        try db.statement(
+            """
+            INSERT INTO users(user_name, user_name_key, external_id, email_key, active, attributes, scim,
+                              disabled_ms, delete_after_ms, app, id)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).run(values)
     }
 
     public func deleteUser(app: String, id: String) throws(StoreError) {

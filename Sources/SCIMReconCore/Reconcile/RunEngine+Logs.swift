@@ -38,28 +38,35 @@ extension RunEngine {
                         + "(records already applied are recognised and not applied again)")
             }
         }
-        let reader: LineReader
-        do {
-            reader = try LineReader(path: input.path, startOffset: startOffset, startLine: startLine)
-        } catch {
-            throw IngestError(code: "input.unreadable", message: "\(error)", location: input.path)
-        }
+        // Lines are read and decoded on a second thread, a few batches ahead; they are applied
+        // here, one by one, in the file's order.
+        let pipeline = LogLinePipeline(
+            path: input.path, startOffset: startOffset, startLine: startLine, mapping: settings.mapping)
         var consumedOffset = startOffset
         var consumedLine = startLine - 1
-        do {
-            try reader.forEachLine { line, number, _, end in
-                try self.replayLine(line, number: number, input: input, reconciler: reconciler)
-                consumedOffset = end
-                consumedLine = number
-                self.progress?(end, identity.size)
-                return true
+        while let line = pipeline.next() {
+            do {
+                try apply(line, input: input, reconciler: reconciler)
+            } catch {
+                _ = pipeline.finish()
+                throw error
             }
-        } catch let error as LineReaderError {
+            consumedOffset = line.end
+            consumedLine = line.number
+            progress?(line.end, identity.size)
+        }
+        let trailing: (number: Int, start: Int64, length: Int)?
+        switch pipeline.finish() {
+        case .endOfFile(let partial): trailing = partial
+        case .cannotOpen(let message):
+            throw IngestError(code: "input.unreadable", message: message, location: input.path)
+        case .failed(let error):
             throw IngestError(
                 code: "input.unreadable", message: error.message,
                 location: error.line.map { "\(input.path):\($0)" } ?? input.path)
+        case .cancelled: trailing = nil
         }
-        if let partial = reader.trailingPartialLine {
+        if let partial = trailing {
             // A last line without its newline is replayed only when it is a whole JSON value; a
             // half-written one is left for the next run and never consumed.
             let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
@@ -90,26 +97,29 @@ extension RunEngine {
     func replayLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, input: ResolvedInput, reconciler: Reconciler)
         throws
     {
-        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-        let source = "\(input.path):\(number)"
-        var hash = StableHash()
-        hash.combine(UnsafeRawBufferPointer(line))
-        let fingerprint = hash.hex
-        reconciler.countRead()
+        var parser = JSONParser()
+        let prepared = PreparedLine.prepare(
+            line, number: number, end: 0, path: input.path, mapping: settings.mapping, parser: &parser)
+        try apply(prepared, input: input, reconciler: reconciler)
+    }
+
+    /// Applies one prepared log line: recognise a record applied before, record a failure, or apply.
+    func apply(_ line: PreparedLine, input: ResolvedInput, reconciler: Reconciler) throws {
         let request: SCIMRequest
-        do {
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(line)
-            } catch {
-                throw IngestError.rule("record.invalid-json", "the line is not valid JSON (\(error))")
-            }
-            request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint)
-        } catch let error as IngestError {
-            guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { return }
-            try reconciler.recordFailure(error, source: source)
+        let work: PreparedWork
+        switch line.content {
+        case .blank: return
+        case .invalid(let error):
+            reconciler.countRead()
+            guard try !alreadyApplied(line.fingerprint, reconciler: reconciler) else { return }
+            try reconciler.recordFailure(error, source: "\(input.path):\(line.number)")
             return
+        case .request(let decoded, let prepared):
+            reconciler.countRead()
+            request = decoded
+            work = prepared
         }
+        let fingerprint = line.fingerprint
         if request.method == "GET" || request.path.isSearch {
             reconciler.countRead("get")
             return
@@ -118,6 +128,7 @@ extension RunEngine {
         if request.path.endpoint == .bulk {
             try replayBulkRequest(request, input: input, reconciler: reconciler)
         } else {
+            reconciler.prepared = work
             try reconciler.apply(request)
         }
     }
