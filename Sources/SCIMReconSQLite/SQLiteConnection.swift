@@ -53,6 +53,11 @@ final class SQLiteConnection {
         return statement
     }
 
+    /// Resets every cached statement, so none holds a read open (a schema change needs that).
+    func resetCachedStatements() {
+        for statement in cache.values { sqlite3_reset(statement.raw) }
+    }
+
     /// A statement of its own, for a query whose rows are read while cached statements run.
     func uncachedStatement(_ sql: String) throws(StoreError) -> SQLiteStatement {
         var raw: OpaquePointer?

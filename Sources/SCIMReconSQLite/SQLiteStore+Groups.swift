@@ -105,6 +105,7 @@ extension SQLiteStore {
             SQLiteValue(event.user?.lowercased()), SQLiteValue(event.userID?.lowercased()),
             SQLiteValue(event.externalID?.lowercased()), SQLiteValue(email?.lowercased()),
         ])
+        try noteAppendedEvent()
     }
 
     public func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool {

@@ -17,6 +17,8 @@ public final class SQLiteStore: ProvisioningStore {
     /// One parser for the JSON columns read back (users' attributes and resources, event
     /// changes): it reuses its buffers and the member names it has seen.
     var parser = JSONParser()
+    /// The current transaction's appended events (see `SQLiteStore+DeferredIndexes`).
+    var bulk = BulkState()
 
     /// Opens (creating and migrating if needed) the store at `path`.
     /// - Parameter writable: take the run lock and allow writes; readers (`report`, `users`) pass false.
@@ -73,9 +75,20 @@ public final class SQLiteStore: ProvisioningStore {
 
     // MARK: Transactions
 
-    public func begin() throws(StoreError) { try db.execute("BEGIN IMMEDIATE") }
-    public func commit() throws(StoreError) { try db.execute("COMMIT") }
-    public func rollback() { try? db.execute("ROLLBACK") }
+    public func begin() throws(StoreError) {
+        try db.execute("BEGIN IMMEDIATE")
+        try startBulkTracking()
+    }
+
+    public func commit() throws(StoreError) {
+        try rebuildDeferredIndexes()
+        try db.execute("COMMIT")
+    }
+
+    public func rollback() {
+        try? db.execute("ROLLBACK")
+        bulk = BulkState()
+    }
 
     // MARK: Runs
 
