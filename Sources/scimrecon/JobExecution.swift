@@ -23,6 +23,9 @@ struct JobExecution {
                 try? planSink.write(PlanLine.text(for: event))
             }
         }
+        if !options.dryRun && !reports.isEmpty {
+            engine.beforeCommit = { try checkReportFolders() }
+        }
         var bar: ProgressBar?
         if Diagnostics.isTerminal {
             bar = ProgressBar()
@@ -51,7 +54,16 @@ struct JobExecution {
             break
         }
         if !options.dryRun {
-            try writeReports(store: store, run: result.run)
+            do {
+                try writeReports(store: store, run: result.run)
+            } catch let error as CustomStringConvertible {
+                // The run is committed; only its report is missing. It is not rewritten by a later
+                // run (whose reports cover their own window); the hint regenerates it.
+                Diagnostics.error(
+                    "\(error.description); run \(result.run.id) was applied, its report was not written "
+                        + "(regenerate it with `scimrecon report --run \(result.run.id) --output FILE`)")
+                throw CommandExit(status: .outputFailed)
+            }
         }
         if result.tally.failures > 0 {
             Diagnostics.warning(
@@ -61,8 +73,23 @@ struct JobExecution {
         }
     }
 
+    /// Checks, inside the run's transaction, that every report folder takes a new file, so that
+    /// a read-only or missing folder stops the run (exit 74) before anything is committed.
+    func checkReportFolders() throws {
+        for report in reports {
+            let path = ReportOptions.expand(
+                report.output, name: settings.job, app: settings.app, date: options.now, run: 0)
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            try AtomicFile(path: path).abandon()
+        }
+    }
+
     /// Writes the job's `reports:` entries, each atomically (temporary file, then rename).
     func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws {
+        let failPoints = FailPointCounter(options.failPoint)
         if let keep = keepHistoryMilliseconds {
             let pruned = try store.pruneEvents(before: options.now.adding(milliseconds: -keep))
             if pruned > 0 { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
@@ -78,7 +105,8 @@ struct JobExecution {
             let path = ReportOptions.expand(
                 report.output, name: settings.job, app: settings.app, date: options.now, run: run.id)
             try ReportOptions.writeEvents(
-                store: store, filter: filter, format: format, output: path, generatedAt: options.now)
+                store: store, filter: filter, format: format, output: path, generatedAt: options.now,
+                beforeRename: { try failPoints.reach(.reports) })
             Diagnostics.info("scimrecon: wrote \(path)")
         }
     }

@@ -48,8 +48,11 @@ enum ReportOptions {
             .replacingOccurrences(of: "{run}", with: String(run))
     }
 
-    /// Opens where output goes: stdout, or a file written atomically.
-    static func withOutput(_ path: String?, _ body: (OutputSink) throws -> Void) throws {
+    /// Opens where output goes: stdout, or a file written atomically. `beforeRename` runs when a
+    /// file's content is written and flushed, before it is renamed into place (the `reports` fail point).
+    static func withOutput(
+        _ path: String?, beforeRename: (() throws -> Void)? = nil, _ body: (OutputSink) throws -> Void
+    ) throws {
         guard let path, path != "-" else {
             let sink = OutputSink.standardOutput()
             try body(sink)
@@ -63,6 +66,10 @@ enum ReportOptions {
         let file = try AtomicFile(path: path)
         do {
             try body(file.sink)
+            if let beforeRename {
+                try file.sink.flush()
+                try beforeRename()
+            }
             try file.commit()
         } catch {
             file.abandon()
@@ -71,9 +78,10 @@ enum ReportOptions {
     }
 
     static func writeEvents(
-        store: any StoreQueries, filter: ReportFilter, format: ReportFormat, output: String?, generatedAt: Timestamp
+        store: any StoreQueries, filter: ReportFilter, format: ReportFormat, output: String?, generatedAt: Timestamp,
+        beforeRename: (() throws -> Void)? = nil
     ) throws {
-        try withOutput(output) { sink in
+        try withOutput(output, beforeRename: beforeRename) { sink in
             let writer = makeEventReportWriter(format, sink: sink)
             try store.reading {
                 let count = try store.countEvents(filter)

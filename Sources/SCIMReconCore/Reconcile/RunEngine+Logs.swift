@@ -48,6 +48,7 @@ extension RunEngine {
         var consumedLine = startLine - 1
         do {
             try reader.forEachLine { line, number, _, end in
+                try self.failPoints.reach(.reading)
                 try self.replayLine(line, number: number, input: input, reconciler: reconciler)
                 consumedOffset = end
                 consumedLine = number
@@ -78,6 +79,7 @@ extension RunEngine {
         }
         inputsRead.append("\(input.path) [\(startOffset)-\(consumedOffset)]")
         if options.useCheckpoints {
+            try failPoints.reach(.checkpoint)
             try store.saveCheckpoint(
                 job: settings.job,
                 Checkpoint(
@@ -115,6 +117,7 @@ extension RunEngine {
             return
         }
         guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { return }
+        try failPoints.reach(.applying)
         if request.path.endpoint == .bulk {
             try replayBulkRequest(request, input: input, reconciler: reconciler)
         } else {
