@@ -74,6 +74,19 @@ struct ReliabilityWorkload {
         try Fixtures.write(
             daily[run - 1].joined(separator: "\n") + "\n", to: directory + "/logs/daily-\(run).jsonl")
     }
+
+    /// The state after `runs` uninterrupted runs, computed in a folder of its own.
+    func state(afterRuns runs: Int) throws -> StoreState {
+        guard runs > 0 else { return .empty }
+        let directory = try Fixtures.temporaryDirectory("reference")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let runner = ReliabilityCrashTests.runner(directory)
+        for run in 1...runs {
+            try stage(run: run, in: directory)
+            _ = try runner.run(["run", "jobs/crash.yml"])
+        }
+        return try StoreState.capture(runner)
+    }
 }
 
 /// Makes request-log lines over a growing population of users and groups.
@@ -181,7 +194,7 @@ struct StoreState: Equatable {
 
 /// Store file checks with the `sqlite3` command-line tool.
 enum StoreFile {
-    /// `PRAGMA integrity_check` on a copy of the store (the copy keeps the original untouched).
+    /// `PRAGMA integrity_check` of the store file (after the writer is gone).
     static func integrity(_ path: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
