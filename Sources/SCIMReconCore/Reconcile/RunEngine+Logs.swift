@@ -46,6 +46,16 @@ extension RunEngine {
         }
         var consumedOffset = startOffset
         var consumedLine = startLine - 1
+        reader.onOversizedLine = { [maxLineLength = reader.maxLineLength] number, _, end in
+            // One hostile or corrupt line fails alone, like any bad record; reading goes on.
+            try self.failPoints.reach(.reading)
+            reconciler.countRead()
+            try reconciler.recordFailure(
+                IngestError.rule("record.too-long", "the line is longer than \(maxLineLength) bytes; skipped"),
+                source: "\(input.path):\(number)")
+            consumedOffset = end
+            consumedLine = number
+        }
         do {
             try reader.forEachLine { line, number, _, end in
                 try self.failPoints.reach(.reading)
@@ -60,7 +70,11 @@ extension RunEngine {
                 code: "input.unreadable", message: error.message,
                 location: error.line.map { "\(input.path):\($0)" } ?? input.path)
         }
-        if let partial = reader.trailingPartialLine {
+        if let partial = reader.trailingPartialLine, partial.length > reader.maxLineLength {
+            warnings.append(
+                "\(input.path):\(partial.number): the last line is incomplete and longer than "
+                    + "\(reader.maxLineLength) bytes; left for the next run")
+        } else if let partial = reader.trailingPartialLine {
             // A last line without its newline is replayed only when it is a whole JSON value; a
             // half-written one is left for the next run and never consumed.
             let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
