@@ -57,9 +57,12 @@ extension RunEngine {
             consumedLine = number
         }
         do {
-            try reader.forEachLine { line, number, _, end in
+            try reader.forEachLine { line, number, start, end in
                 try self.failPoints.reach(.reading)
-                try self.replayLine(line, number: number, input: input, reconciler: reconciler)
+                // A UTF-8 byte order mark before the first record is an editor's, not the record's.
+                let hasBOM = start == 0 && line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF
+                let record = hasBOM ? UnsafeBufferPointer(rebasing: line.dropFirst(3)) : line
+                try self.replayLine(record, number: number, input: input, reconciler: reconciler)
                 consumedOffset = end
                 consumedLine = number
                 self.progress?(end, identity.size)
