@@ -46,7 +46,7 @@ extension Reconciler {
             var current = existing
             if let preferredID, preferredID != existing.id, !snapshot {
                 // The endpoint answered with a new id: later paths use it, so the local user follows.
-                try store.deleteUser(app: app, id: existing.id)
+                try store.renameUser(app: app, from: existing.id, to: preferredID)
                 current.id = preferredID
             }
             if snapshot { try store.markSeen(app: app, id: current.id, run: run) }
