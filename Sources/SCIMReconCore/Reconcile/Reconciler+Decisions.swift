@@ -160,6 +160,8 @@ extension Reconciler {
             try record(event(.delete, .success, user: existing, time: time, source: source), email: existing.email)
         case .disable(let graceMilliseconds):
             target.active = false
+            // A DELETE or an absence leaves the resource as it was; the local copy says it is off.
+            target.scim["active"] = .bool(false)
             target.disabledAt = existing.active ? time : (existing.disabledAt ?? time)
             if let graceMilliseconds {
                 target.deleteAfter = existing.deleteAfter ?? target.disabledAt!.adding(milliseconds: graceMilliseconds)
