@@ -1,8 +1,11 @@
+import CSQLite
 import SCIMKit
 import SCIMReconCore
 
 extension SQLiteStore: StoreQueries {
     public func reading<T>(_ body: () throws -> T) throws -> T {
+        // Inside a run's own transaction (job reports), read what it has written so far.
+        if sqlite3_get_autocommit(db.handle) == 0 { return try body() }
         try db.execute("BEGIN")
         defer { try? db.execute("COMMIT") }
         return try body()

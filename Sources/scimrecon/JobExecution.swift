@@ -23,17 +23,40 @@ struct JobExecution {
                 try? planSink.write(PlanLine.text(for: event))
             }
         }
-        if !options.dryRun && !reports.isEmpty {
-            engine.beforeCommit = { try checkReportFolders() }
-        }
         var bar: ProgressBar?
         if Diagnostics.isTerminal {
             bar = ProgressBar()
             engine.progress = { done, total in bar?.update(done: done, total: total) }
         }
-        let result = try engine.execute(inputs)
+        var pending: [(file: AtomicFile, path: String)] = []
+        engine.beforeCommit = { run in
+            pending = try writeReports(store: store, run: run)
+        }
+        let result: RunResult
+        do {
+            result = try engine.execute(inputs)
+        } catch {
+            for report in pending { report.file.abandon() }
+            throw error
+        }
         bar?.clear()
         try planSink?.flush()
+        let failPoints = FailPointCounter(options.failPoint)
+        for (index, report) in pending.enumerated() {
+            do {
+                try failPoints.reach(.reports)
+                try report.file.commit()
+            } catch let error as CustomStringConvertible {
+                // The run is committed; only the rename failed. A later run does not rewrite this
+                // report (its own reports cover its own window); the hint regenerates it.
+                for unwritten in pending[index...] { unwritten.file.abandon() }
+                Diagnostics.error(
+                    "\(error.description); run \(result.run.id) was applied, its report was not written "
+                        + "(regenerate it with `scimrecon report --run \(result.run.id) --output \(report.path)`)")
+                throw CommandExit(status: .outputFailed)
+            }
+            Diagnostics.info("scimrecon: wrote \(report.path)")
+        }
         for warning in result.warnings { Diagnostics.warning(warning) }
         let label = options.dryRun ? "dry run" : "run \(result.run.id)"
         Diagnostics.info("scimrecon: \(label) (\(settings.job), \(settings.app)): \(result.tally.summary)")
@@ -53,18 +76,6 @@ struct JobExecution {
         default:
             break
         }
-        if !options.dryRun {
-            do {
-                try writeReports(store: store, run: result.run)
-            } catch let error as CustomStringConvertible {
-                // The run is committed; only its report is missing. It is not rewritten by a later
-                // run (whose reports cover their own window); the hint regenerates it.
-                Diagnostics.error(
-                    "\(error.description); run \(result.run.id) was applied, its report was not written "
-                        + "(regenerate it with `scimrecon report --run \(result.run.id) --output FILE`)")
-                throw CommandExit(status: .outputFailed)
-            }
-        }
         if result.tally.failures > 0 {
             Diagnostics.warning(
                 "\(result.tally.failures) records failed; see `scimrecon report --status failure --run \(result.run.id)`"
@@ -73,42 +84,38 @@ struct JobExecution {
         }
     }
 
-    /// Checks, inside the run's transaction, that every report folder takes a new file, so that
-    /// a read-only or missing folder stops the run (exit 74) before anything is committed.
-    func checkReportFolders() throws {
-        for report in reports {
-            let path = ReportOptions.expand(
-                report.output, name: settings.job, app: settings.app, date: options.now, run: 0)
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
-            try AtomicFile(path: path).abandon()
-        }
-    }
-
-    /// Writes the job's `reports:` entries, each atomically (temporary file, then rename).
-    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws {
-        let failPoints = FailPointCounter(options.failPoint)
+    /// Prunes history past `keep_history`, then writes the job's `reports:` entries into
+    /// temporary files; they are renamed into place only once the run has committed.
+    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws -> [(
+        file: AtomicFile, path: String
+    )] {
         if let keep = keepHistoryMilliseconds {
             let pruned = try store.pruneEvents(before: options.now.adding(milliseconds: -keep))
             if pruned > 0 { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
         }
-        for report in reports {
-            let filter = try ReportOptions.filter(
-                users: report.users, apps: [], since: report.since, until: report.until, actions: report.actions,
-                statuses: report.statuses, runs: [], now: options.now)
-            guard let format = ReportFormat(rawValue: report.format) else {
-                throw UsageError(
-                    message: "\(settings.job): report format '\(report.format)' is not json, jsonl, csv or xml")
+        var files: [(file: AtomicFile, path: String)] = []
+        do {
+            for report in reports {
+                let filter = try ReportOptions.filter(
+                    users: report.users, apps: [], since: report.since, until: report.until, actions: report.actions,
+                    statuses: report.statuses, runs: [], now: options.now)
+                guard let format = ReportFormat(rawValue: report.format) else {
+                    throw UsageError(
+                        message: "\(settings.job): report format '\(report.format)' is not json, jsonl, csv or xml")
+                }
+                let path = report.outputPath(
+                    name: settings.job, app: settings.app, date: options.now.dateString, run: run.id)
+                let file = try ReportOptions.openAtomic(path)
+                files.append((file, path))
+                try ReportOptions.writeEvents(
+                    store: store, filter: filter, format: format, sink: file.sink, generatedAt: options.now)
+                try file.sink.flush()
             }
-            let path = ReportOptions.expand(
-                report.output, name: settings.job, app: settings.app, date: options.now, run: run.id)
-            try ReportOptions.writeEvents(
-                store: store, filter: filter, format: format, output: path, generatedAt: options.now,
-                beforeRename: { try failPoints.reach(.reports) })
-            Diagnostics.info("scimrecon: wrote \(path)")
+        } catch {
+            for written in files { written.file.abandon() }
+            throw error
         }
+        return files
     }
 }
 

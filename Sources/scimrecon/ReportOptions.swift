@@ -36,40 +36,17 @@ enum ReportOptions {
             actions: parsedActions, statuses: parsedStatuses, runs: runs)
     }
 
-    /// Expands `{name}`, `{app}`, `{date}` and `{run}` in a report path; the app is made safe
-    /// for a file name.
-    static func expand(_ template: String, name: String, app: String, date: Timestamp, run: Int64) -> String {
-        func safe(_ text: String) -> String {
-            String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "-" })
-        }
-        return template.replacingOccurrences(of: "{name}", with: safe(name))
-            .replacingOccurrences(of: "{app}", with: safe(app))
-            .replacingOccurrences(of: "{date}", with: date.dateString)
-            .replacingOccurrences(of: "{run}", with: String(run))
-    }
-
-    /// Opens where output goes: stdout, or a file written atomically. `beforeRename` runs when a
-    /// file's content is written and flushed, before it is renamed into place (the `reports` fail point).
-    static func withOutput(
-        _ path: String?, beforeRename: (() throws -> Void)? = nil, _ body: (OutputSink) throws -> Void
-    ) throws {
+    /// Opens where output goes: stdout, or a file written atomically.
+    static func withOutput(_ path: String?, _ body: (OutputSink) throws -> Void) throws {
         guard let path, path != "-" else {
             let sink = OutputSink.standardOutput()
             try body(sink)
             try sink.flush()
             return
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        let file = try AtomicFile(path: path)
+        let file = try openAtomic(path)
         do {
             try body(file.sink)
-            if let beforeRename {
-                try file.sink.flush()
-                try beforeRename()
-            }
             try file.commit()
         } catch {
             file.abandon()
@@ -77,18 +54,29 @@ enum ReportOptions {
         }
     }
 
+    /// A temporary file beside `path` (creating its folder), renamed into place on commit.
+    static func openAtomic(_ path: String) throws -> AtomicFile {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        return try AtomicFile(path: path)
+    }
+
+    /// Streams the events matching `filter`: a count first (the JSON header needs it), then the
+    /// events, both inside one read transaction so they agree.
+    /// Returns how many events it wrote.
+    @discardableResult
     static func writeEvents(
-        store: any StoreQueries, filter: ReportFilter, format: ReportFormat, output: String?, generatedAt: Timestamp,
-        beforeRename: (() throws -> Void)? = nil
-    ) throws {
-        try withOutput(output, beforeRename: beforeRename) { sink in
-            let writer = makeEventReportWriter(format, sink: sink)
-            try store.reading {
-                let count = try store.countEvents(filter)
-                try writer.begin(ReportHeader(generatedAt: generatedAt, filter: filter, count: count))
-                try store.forEachEvent(filter) { try writer.write($0) }
-                try writer.finish()
-            }
+        store: any StoreQueries, filter: ReportFilter, format: ReportFormat, sink: OutputSink, generatedAt: Timestamp
+    ) throws -> Int {
+        let writer = makeEventReportWriter(format, sink: sink)
+        return try store.reading {
+            let count = try store.countEvents(filter)
+            try writer.begin(ReportHeader(generatedAt: generatedAt, filter: filter, count: count))
+            try store.forEachEvent(filter) { try writer.write($0) }
+            try writer.finish()
+            return count
         }
     }
 }

@@ -41,8 +41,20 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let loaded = try JobCommand.load(job)
         let inputs = try JobCommand.resolveInputs(loaded)
+        var problems = 0
         for input in inputs {
-            Diagnostics.info("\(input.path): \(input.format.rawValue)\(input.isSnapshot ? " (snapshot)" : "")")
+            let report = try InputValidator.validate(input)
+            let kind = input.format.rawValue + (input.isSnapshot ? ", snapshot" : "")
+            Diagnostics.info("\(input.path): \(kind): \(report.records) records, \(report.problemCount) invalid")
+            for problem in report.problems { Diagnostics.info("  \(problem)") }
+            if report.problemCount > report.problems.count {
+                Diagnostics.info("  … and \(report.problemCount - report.problems.count) more")
+            }
+            problems += report.problemCount
+        }
+        guard problems == 0 else {
+            Diagnostics.error("\(job): \(problems) input records would fail")
+            throw CommandExit(status: .recordsFailed)
         }
         Diagnostics.info("\(job): valid (\(inputs.count) input files)")
     }

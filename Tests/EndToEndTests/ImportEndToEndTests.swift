@@ -63,6 +63,11 @@ import Testing
         let erin = try #require(user("erin@contoso.com", in: all))
         #expect(erin["email"] == "erin.okafor@contoso.com", "the primary email wins after the add")
         #expect(erin["groups"] == ["Sales EMEA"])
+        let erinEnterprise = erin["scim"]?.objectValue?["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
+        #expect(erinEnterprise?.objectValue?["manager"] == ["value": "5d48a0a8-e3a6-4a52-bd3c-1c2b1b6d1a01"])
+        let bobEnterprise = bob["scim"]?.objectValue?["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
+        #expect(bobEnterprise?.objectValue?["manager"] == ["value": "5d48a0a8-e3a6-4a52-bd3c-1c2b1b6d1a01"])
+        #expect(bobEnterprise?.objectValue?["department"] == "Field Sales")
 
         let groups = try runner.run(["groups", "--store", store])
         let group = try JSONParser.parse(groups.stdout).objectValue?["groups"]?.arrayValue?.first?.objectValue
@@ -173,5 +178,75 @@ import Testing
         #expect(jsonl.stdout.split(separator: "\n").count == 4)
         let one = try runner.run(["users", "--store", store, "--format", "jsonl", "--user", "BOB.STONE@contoso.com"])
         #expect(one.stdout.split(separator: "\n").count == 1)
+    }
+}
+
+/// Bulk requests, snapshots and CSV through `import`.
+@Suite struct BulkAndListImportTests {
+    let directory: String
+    let runner: BinaryRunner
+    let store: String
+
+    init() throws {
+        directory = try Fixtures.temporaryDirectory("e2e-bulk")
+        runner = BinaryRunner(directory: directory)
+        store = directory + "/store.sqlite"
+    }
+
+    func users() throws -> [JSONObject] {
+        let result = try runner.run(["users", "--store", store])
+        return try JSONParser.parse(result.stdout).objectValue?["users"]?.arrayValue?.compactMap(\.objectValue) ?? []
+    }
+
+    @Test func aBulkRequestReplaysInDependencyOrderWithBulkIdsResolved() throws {
+        let result = try runner.run([
+            "import", Fixtures.samples + "/bulk/adventure-works.json", "--app", "Adventure", "--store", store,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("read 4, created 2, updated 1"), "\(result.stderr)")
+        let all = try users()
+        let oscar = try #require(all.first { $0["userName"] == "oscar@adventure.example" })
+        let pia = try #require(all.first { $0["userName"] == "pia@adventure.example" })
+        #expect(oscar["scim"]?.objectValue?["title"] == "Lead Guide")
+        let enterprise = pia["scim"]?.objectValue?["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
+        #expect(enterprise?.objectValue?["manager"]?.objectValue?["value"] == oscar["id"])
+        #expect(oscar["groups"] == ["Tour Guides"])
+        let groups = try runner.run(["groups", "--store", store, "--format", "jsonl"])
+        #expect(groups.stdout.contains(#""members":["oscar@adventure.example","pia@adventure.example"]"#))
+        let report = try runner.run(["report", "--store", store, "--format", "csv"])
+        #expect(report.stdout.contains("adventure-works.json#2"), "sources name the operation")
+        let again = try runner.run([
+            "import", Fixtures.samples + "/bulk/adventure-works.json", "--app", "Adventure", "--store", store,
+        ])
+        #expect(again.stderr.contains("created 0, updated 0"), "\(again.stderr)")
+    }
+
+    @Test func aListResponseImportCreatesEveryUserWithItsLine() throws {
+        let result = try runner.run([
+            "import", Fixtures.samples + "/export/northwind-users.json", "--app", "Northwind", "--store", store,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            try users().map { $0["userName"] } == [
+                "lena@northwind.example", "mo@northwind.example", "nia@northwind.example",
+            ])
+        let report = try runner.run(["report", "--store", store, "--format", "jsonl", "--user", "mo@*"])
+        #expect(report.stdout.contains("northwind-users.json:"))
+    }
+
+    @Test func aCSVExportImportsWithBOMAndSemicolons() throws {
+        let path = directory + "/people.csv"
+        try Fixtures.write(
+            "\u{FEFF}userName;name.givenName;emails[type eq \"work\"].value;active\r\n"
+                + "q@x;Quinn;q@x;yes\r\nr@x;\"Ro; Jr\";r@x;No\r\ns@x;Sam\r\n", to: path)
+        let result = try runner.run(["import", path, "--app", "People", "--store", store])
+        #expect(result.status == 1, "the ragged row fails")
+        #expect(result.stderr.contains("created 2"), "\(result.stderr)")
+        let all = try users()
+        #expect(all.first { $0["userName"] == "r@x" }?["givenName"] == "Ro; Jr")
+        #expect(all.first { $0["userName"] == "r@x" }?["active"] == .bool(false))
+        let failure = try runner.run(["report", "--store", store, "--status", "failure", "--format", "csv"])
+        #expect(failure.stdout.contains("csv.ragged-row"))
+        #expect(failure.stdout.contains("people.csv:4"))
     }
 }

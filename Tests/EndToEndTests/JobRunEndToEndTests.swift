@@ -86,7 +86,7 @@ import Testing
             atPath: Fixtures.repositoryRoot + "/jobs/entra-nightly.yml", toPath: directory + "/jobs/entra-nightly.yml")
         let first = try runner.run(["run", "jobs/entra-nightly.yml"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("read 19"), "\(first.stderr)")
+        #expect(first.stderr.contains("read 20"), "\(first.stderr)")
         #expect(FileManager.default.fileExists(atPath: directory + "/output/entra-nightly-2026-11-29.csv"))
         let state = try runner.run(["users", "--store", "output/scimrecon.sqlite", "--format", "jsonl"]).stdout
         let second = try runner.run(["run", "jobs/entra-nightly.yml"])
@@ -95,7 +95,7 @@ import Testing
         #expect(try runner.run(["users", "--store", "output/scimrecon.sqlite", "--format", "jsonl"]).stdout == state)
         let full = try runner.run(["run", "jobs/entra-nightly.yml", "--full"])
         #expect(
-            full.stderr.contains("read 19, created 0, updated 0, disabled 0, deleted 0, skipped 0"), "\(full.stderr)")
+            full.stderr.contains("read 20, created 0, updated 0, disabled 0, deleted 0, skipped 0"), "\(full.stderr)")
     }
 
     @Test func aGrowingLogIsReadFromWhereTheLastRunStopped() throws {
@@ -317,5 +317,24 @@ import Testing
         #expect(all.first { $0["userName"] == "jo.brennan@contoso.com" }?["active"] == .bool(false))
         let again = try runner.run(["run", "jobs/hr.yml", "--store", "hr.sqlite"])
         #expect(again.stderr.contains("created 0, updated 0"), "\(again.stderr)")
+    }
+
+    @Test func aRePostAnsweredWithANewIdMovesTheUserAndItsMemberships() throws {
+        try write(
+            [
+                Self.post("a@x", id: "1"),
+                #"{"time":"2026-11-28T01:10:00Z","method":"POST","path":"/Groups","status":201,"request":{"displayName":"G","members":[{"value":"1"}]},"response":{"id":"g"}}"#,
+                Self.post("a@x", id: "9", at: "2026-11-28T01:20:00Z"),
+                #"{"time":"2026-11-28T01:30:00Z","method":"PATCH","path":"/Users/9","status":200,"request":{"Operations":[{"op":"replace","path":"displayName","value":"A"}]}}"#,
+            ], to: "logs/app.jsonl")
+        let path = try job("rekey", inputs: "  - path: logs/app.jsonl")
+        let result = try runner.run(["run", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let all = try users()
+        #expect(all.map { $0["id"] } == ["9"])
+        #expect(all.first?["groups"] == ["G"])
+        #expect(all.first?["displayName"] == "A")
+        let report = try runner.run(["report", "--store", "store.sqlite", "--format", "csv", "--action", "update"])
+        #expect(report.stdout.contains("id: 1 → 9"))
     }
 }

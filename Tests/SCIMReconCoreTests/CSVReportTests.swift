@@ -23,7 +23,7 @@ import Testing
         return "'" + text
     }
 
-    @Test(.enabled(if: ExternalTool.python3 != nil, "python3 not installed; skipped"))
+    @Test(.enabled(if: ExternalTool.python3 != nil, "python3 not installed"))
     func eventReportRoundTripsThroughPythonsCSVModule() throws {
         let rows = try pythonRows(try ReportFixtures.eventReport(.csv))
         #expect(rows.first == CSVEventReportWriter.columns)
@@ -37,7 +37,7 @@ import Testing
         #expect(Array(rows.dropFirst()) == expected)
     }
 
-    @Test(.enabled(if: ExternalTool.python3 != nil, "python3 not installed; skipped"))
+    @Test(.enabled(if: ExternalTool.python3 != nil, "python3 not installed"))
     func recordListingRoundTripsThroughPythonsCSVModule() throws {
         let rows = try pythonRows(try ReportFixtures.recordReport(.csv))
         #expect(rows.first == RecordTable.users.csvColumns)

@@ -40,19 +40,20 @@ extension Reconciler {
     /// Creates or updates a user from a full resource (POST, snapshot row, CSV row).
     func upsert(
         _ incoming: IncomingUser, app: String, preferredID: String?, time: Timestamp, source: String,
-        fingerprint: String, snapshot: Bool
+        fingerprint: String, snapshot: Bool, stateful: Bool? = nil
     ) throws {
         if let existing = try match(incoming, app: app, preferredID: preferredID) {
             var current = existing
             if let preferredID, preferredID != existing.id, !snapshot {
                 // The endpoint answered with a new id: later paths use it, so the local user follows.
-                try store.deleteUser(app: app, id: existing.id)
+                try store.renameUser(app: app, from: existing.id, to: preferredID)
                 current.id = preferredID
             }
             if snapshot { try store.markSeen(app: app, id: current.id, run: run) }
             lastResourceID = current.id
             try reconcile(
-                current, with: incoming, time: time, source: source, snapshot: snapshot, previousID: existing.id)
+                current, with: incoming, time: time, source: source, stateful: stateful ?? snapshot,
+                previousID: existing.id)
             return
         }
         let id =
@@ -85,8 +86,11 @@ extension Reconciler {
     }
 
     /// Applies an incoming state to an existing user: update, enable, or deprovision.
+    ///
+    /// - Parameter stateful: the record states what the user is (a snapshot or CSV row) rather
+    ///   than what the provider did (a replayed request): an unchanged user then records nothing.
     func reconcile(
-        _ existing: LocalUser, with incoming: IncomingUser, time: Timestamp, source: String, snapshot: Bool,
+        _ existing: LocalUser, with incoming: IncomingUser, time: Timestamp, source: String, stateful: Bool,
         previousID: String? = nil
     ) throws {
         var resource = incoming.resource
@@ -118,7 +122,7 @@ extension Reconciler {
                 event(.enable, .success, user: updated, time: time, source: source, changes: changes),
                 email: updated.email)
         case .unchanged:
-            if changes.isEmpty && existing.scim == resource && snapshot {
+            if changes.isEmpty && existing.scim == resource && stateful {
                 tally.add("unchanged")
                 return
             }
@@ -156,6 +160,8 @@ extension Reconciler {
             try record(event(.delete, .success, user: existing, time: time, source: source), email: existing.email)
         case .disable(let graceMilliseconds):
             target.active = false
+            // A DELETE or an absence leaves the resource as it was; the local copy says it is off.
+            target.scim["active"] = .bool(false)
             target.disabledAt = existing.active ? time : (existing.disabledAt ?? time)
             if let graceMilliseconds {
                 target.deleteAfter = existing.deleteAfter ?? target.disabledAt!.adding(milliseconds: graceMilliseconds)

@@ -24,7 +24,9 @@ extension Reconciler {
         do {
             attributes = try settings.mapping.apply(to: normalized).values
         } catch {
-            throw .rule("mapping.failed", "\(error)")
+            if error.attribute == "userName" { throw .rule("schema.missing-attribute", "userName is required") }
+            throw .rule(
+                "mapping.failed", error.attribute.isEmpty ? error.message : "\(error.attribute): \(error.message)")
         }
         attributes["active"] = nil
         guard let userName = attributes["userName"], !userName.isEmpty else {
@@ -81,7 +83,7 @@ extension Reconciler {
             do {
                 let resource = try changedResource(request, existing: existing)
                 let incoming = try prepareUser(resource, activeDefault: existing.active)
-                try reconcile(existing, with: incoming, time: request.time, source: request.source, snapshot: false)
+                try reconcile(existing, with: incoming, time: request.time, source: request.source, stateful: false)
             } catch let error as IngestError {
                 try recordFailure(
                     error, app: app, time: request.time, source: request.source, user: existing.userName,
@@ -172,9 +174,22 @@ extension Reconciler {
 }
 
 extension IngestError {
-    /// A SCIM protocol error as a record failure: `schema.<scimType>` or `scim.<status>`.
+    /// A SCIM protocol error as a record failure, with a stable reason code by area:
+    /// `schema.*` for resource rules, `patch.*` for PATCH paths, `request.*` for syntax.
     static func scim(_ error: SCIMError) -> IngestError {
-        let code = error.scimType.map { "scim.\($0.rawValue)" } ?? "scim.invalid"
+        let code: String
+        switch error.scimType {
+        case .invalidValue?:
+            code = error.detail.hasSuffix("is required") ? "schema.missing-attribute" : "schema.invalid-value"
+        case .mutability?: code = "schema.mutability"
+        case .uniqueness?: code = "schema.uniqueness"
+        case .invalidPath?: code = "patch.invalid-path"
+        case .noTarget?: code = "patch.no-target"
+        case .invalidFilter?: code = "request.invalid-filter"
+        case .invalidSyntax?: code = "request.invalid-syntax"
+        case let other?: code = "scim.\(other.rawValue)"
+        case nil: code = "scim.invalid"
+        }
         // Only the first line: SCIMKit echoes a bad filter under it with a caret, and a recorded
         // reason never carries input text (it may hold a secret).
         let detail = error.detail.prefix { $0 != "\n" }

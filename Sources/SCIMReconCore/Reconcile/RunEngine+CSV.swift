@@ -19,11 +19,7 @@ extension RunEngine {
                 reconciler.countRead()
                 rows += 1
                 do {
-                    guard record.fields.count == reader.header.count else {
-                        throw IngestError.rule(
-                            "csv.ragged-row",
-                            "the row has \(record.fields.count) fields but the header has \(reader.header.count)")
-                    }
+                    if let problem = record.problem { throw IngestError.csv(problem) }
                     let resource = try plan.resource(from: record.fields)
                     if input.isSnapshot {
                         try applySnapshotUser(resource, time: identity.modified, source: source, reconciler: reconciler)
@@ -31,7 +27,7 @@ extension RunEngine {
                         let incoming = try reconciler.prepareUser(resource)
                         try reconciler.upsert(
                             incoming, app: settings.app, preferredID: nil, time: identity.modified, source: source,
-                            fingerprint: source, snapshot: false)
+                            fingerprint: source, snapshot: false, stateful: true)
                     }
                 } catch let error as IngestError {
                     try reconciler.recordFailure(error, time: identity.modified, source: source)
@@ -127,6 +123,16 @@ struct CSVRowBuilder {
             throw IngestError.scim(error)
         } catch {
             throw .rule("csv.invalid-row", "the row does not form a valid user")
+        }
+    }
+}
+
+extension IngestError {
+    /// A CSV row problem as a record failure: `csv.ragged-row` or `csv.invalid-utf8`.
+    static func csv(_ problem: CSVRecordProblem) -> IngestError {
+        switch problem {
+        case .fieldCount: return .rule("csv.ragged-row", "\(problem)")
+        case .invalidUTF8: return .rule("csv.invalid-utf8", "\(problem)")
         }
     }
 }

@@ -61,14 +61,15 @@ public final class RunEngine {
     public var observer: ((ProvisioningEvent) -> Void)?
     /// Called as inputs are read, with bytes read so far and the total (the progress bar).
     public var progress: ((Int64, Int64) -> Void)?
+    /// Called inside the run's transaction just before it commits (not in a dry run): the job's
+    /// reports are written here, so they see the run's events, and a report that cannot be
+    /// written rolls the whole run back.
+    public var beforeCommit: ((RunRecord) throws -> Void)?
     var warnings: [String] = []
     var snapshotProblems: [String] = []
     var inputsRead: [String] = []
     /// Fires `options.failPoint` when its phase is reached.
     let failPoints: FailPointCounter
-    /// Called inside the transaction just before the commit; a throw rolls the run back (the
-    /// executable checks there that the report folders are writable).
-    public var beforeCommit: (() throws -> Void)?
 
     public init(store: any ProvisioningStore, settings: ReconcileSettings, options: RunOptions) {
         self.store = store
@@ -116,7 +117,7 @@ public final class RunEngine {
         } else {
             do {
                 try store.updateRun(runRecord)
-                try beforeCommit?()
+                try beforeCommit?(runRecord)
                 try failPoints.reach(.beforeCommit)
                 try store.commit()
             } catch {
