@@ -75,7 +75,7 @@ import Testing
         Case(
             "filter injection in a PATCH path",
             patch("good1", #"[{"op":"replace","path":"emails[type eq \"work\" or 1 eq 1].value","value":"x@y"}]"#),
-            "scim.invalidPath"),
+            "patch.invalid-path"),
         Case(
             "PATCH removing userName", patch("good1", #"[{"op":"remove","path":"userName"}]"#), "'userName' is required"
         ),

@@ -74,7 +74,7 @@ import Testing
             outputs += [(file, String(decoding: data, as: UTF8.self))]
         }
         #expect(outputs.contains { $0.1.contains("record.invalid-json") }, "the error paths were exercised")
-        #expect(outputs.contains { $0.1.contains("scim.invalidPath") })
+        #expect(outputs.contains { $0.1.contains("patch.invalid-path") })
         for (name, text) in outputs {
             for canary in Self.canaries {
                 #expect(!text.contains(canary), "\(canary) reached \(name)")
