@@ -190,6 +190,13 @@ public final class SQLiteStore: ProvisioningStore {
         try db.statement("DELETE FROM memberships WHERE app = ? AND user_id = ?").run([.text(app), .text(id)])
     }
 
+    public func renameUser(app: String, from id: String, to newID: String) throws(StoreError) {
+        try db.statement("UPDATE users SET id = ? WHERE app = ? AND id = ?").run([.text(newID), .text(app), .text(id)])
+        try db.statement("UPDATE OR IGNORE memberships SET user_id = ? WHERE app = ? AND user_id = ?")
+            .run([.text(newID), .text(app), .text(id)])
+        try db.statement("DELETE FROM memberships WHERE app = ? AND user_id = ?").run([.text(app), .text(id)])
+    }
+
     public func userCount(app: String, activeOnly: Bool) throws(StoreError) -> Int {
         let sql =
             activeOnly

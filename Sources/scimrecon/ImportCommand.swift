@@ -36,6 +36,7 @@ struct ImportCommand: ParsableCommand {
         options.dryRun = dryRun
         options.force = force
         options.useCheckpoints = false
+        options.failPoint = try FailPointEnvironment.read()
         try JobExecution(
             settings: settings, inputs: [input], options: options,
             storeLocation: StoreAccess.location(option: store, job: loaded?.store), printPlan: dryRun

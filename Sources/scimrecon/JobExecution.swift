@@ -41,8 +41,20 @@ struct JobExecution {
         }
         bar?.clear()
         try planSink?.flush()
-        for report in pending {
-            try report.file.commit()
+        let failPoints = FailPointCounter(options.failPoint)
+        for (index, report) in pending.enumerated() {
+            do {
+                try failPoints.reach(.reports)
+                try report.file.commit()
+            } catch let error as CustomStringConvertible {
+                // The run is committed; only the rename failed. A later run does not rewrite this
+                // report (its own reports cover its own window); the hint regenerates it.
+                for unwritten in pending[index...] { unwritten.file.abandon() }
+                Diagnostics.error(
+                    "\(error.description); run \(result.run.id) was applied, its report was not written "
+                        + "(regenerate it with `scimrecon report --run \(result.run.id) --output \(report.path)`)")
+                throw CommandExit(status: .outputFailed)
+            }
             Diagnostics.info("scimrecon: wrote \(report.path)")
         }
         for warning in result.warnings { Diagnostics.warning(warning) }

@@ -2,36 +2,51 @@ import ArgumentParser
 import SCIMKit
 import SCIMReconCore
 
-/// `scimrecon users`: the local store's users as they are now.
-struct UsersCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "users", abstract: "List the store's users.")
-
+/// The options every listing shares: where the store is, the format, where output goes.
+struct ListingOptions: ParsableArguments {
     @Option(help: "The store: a SQLite file path.") var store: String?
-    @Option(help: "Only this application's users.") var app: String?
-    @Option(help: "userName, email, externalId or SCIM id; * is a wildcard.") var user: String?
     @Option(help: "json, jsonl, csv or xml.") var format: String = "json"
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
 
-    func run() throws {
+    /// Opens the store for reading and a record writer for the table `table` chooses, and runs
+    /// `body` inside one read transaction, so a listing never sees half a run.
+    func list(
+        table: (ReportFormat, any StoreQueries) throws -> RecordTable,
+        _ body: (any StoreQueries, any RecordWriter) throws -> Void
+    ) throws {
         let listFormat = try OutputFormat.parse(format)
         let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
         try ReportOptions.withOutput(output) { sink in
             try queries.reading {
-                var custom = Set<String>()
-                // CSV needs every column up front: one pass for custom attribute names first.
-                if listFormat == .csv {
-                    try queries.forEachUser(app: app, user: user) { local, _ in
-                        custom.formUnion(local.attributes.keys.filter { !UserRecord.standard.contains($0) })
-                    }
-                }
-                let table = RecordTable(
-                    root: "users", element: "user", csvColumns: UserRecord.csvColumns(custom: custom.sorted()))
-                let writer = makeRecordWriter(listFormat, table: table, sink: sink)
+                let writer = makeRecordWriter(listFormat, table: try table(listFormat, queries), sink: sink)
                 try writer.begin()
-                try queries.forEachUser(app: app, user: user) { local, groups in
-                    try writer.write(UserRecord.object(local, groups: groups))
-                }
+                try body(queries, writer)
                 try writer.finish()
+            }
+        }
+    }
+}
+
+/// `scimrecon users`: the local store's users as they are now.
+struct UsersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "List the store's users.")
+
+    @OptionGroup var options: ListingOptions
+    @Option(help: "Only this application's users.") var app: String?
+    @Option(help: "userName, email, externalId or SCIM id; * is a wildcard.") var user: String?
+
+    func run() throws {
+        try options.list(table: { format, store in
+            // CSV needs every column up front: one pass for the custom attribute names first.
+            guard format == .csv else { return .users }
+            var custom = Set<String>()
+            try store.forEachUser(app: app, user: user) { local, _ in
+                custom.formUnion(local.attributes.keys.filter { !UserRecord.standard.contains($0) })
+            }
+            return .users(customColumns: custom.sorted())
+        }) { store, writer in
+            try store.forEachUser(app: app, user: user) { local, groups in
+                try writer.write(UserRecord.object(local, groups: groups))
             }
         }
     }
@@ -41,30 +56,18 @@ struct UsersCommand: ParsableCommand {
 struct GroupsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "groups", abstract: "List the store's groups.")
 
-    @Option(help: "The store: a SQLite file path.") var store: String?
+    @OptionGroup var options: ListingOptions
     @Option(help: "Only this application's groups.") var app: String?
-    @Option(help: "json, jsonl, csv or xml.") var format: String = "json"
-    @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
 
     func run() throws {
-        let listFormat = try OutputFormat.parse(format)
-        let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
-        try ReportOptions.withOutput(output) { sink in
-            let table = RecordTable(
-                root: "groups", element: "group", csvColumns: ["app", "id", "displayName", "externalId", "members"])
-            let writer = makeRecordWriter(listFormat, table: table, sink: sink)
-            try queries.reading {
-                try writer.begin()
-                try queries.forEachGroup(app: app) { group, members in
-                    try writer.write(
-                        JSONObject([
-                            "app": .string(group.app), "id": .string(group.id),
-                            "displayName": .string(group.displayName),
-                            "externalId": group.externalID.map(JSONValue.string) ?? .null,
-                            "members": .array(members.map(JSONValue.string)),
-                        ]))
-                }
-                try writer.finish()
+        try options.list(table: { _, _ in .groups }) { store, writer in
+            try store.forEachGroup(app: app) { group, members in
+                try writer.write(
+                    JSONObject([
+                        "app": .string(group.app), "id": .string(group.id), "displayName": .string(group.displayName),
+                        "externalId": group.externalID.map(JSONValue.string) ?? .null,
+                        "members": .array(members.map(JSONValue.string)),
+                    ]))
             }
         }
     }
@@ -74,21 +77,11 @@ struct GroupsCommand: ParsableCommand {
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "runs", abstract: "List the runs recorded.")
 
-    @Option(help: "The store: a SQLite file path.") var store: String?
-    @Option(help: "json, jsonl, csv or xml.") var format: String = "json"
-    @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
+    @OptionGroup var options: ListingOptions
 
     func run() throws {
-        let listFormat = try OutputFormat.parse(format)
-        let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
-        try ReportOptions.withOutput(output) { sink in
-            let writer = makeRecordWriter(
-                listFormat, table: RecordTable(root: "runs", element: "run", csvColumns: RunRecord.columns), sink: sink)
-            try queries.reading {
-                try writer.begin()
-                try queries.forEachRun { try writer.write($0.record) }
-                try writer.finish()
-            }
+        try options.list(table: { _, _ in .runs }) { store, writer in
+            try store.forEachRun { try writer.write($0.record) }
         }
     }
 }
@@ -98,11 +91,6 @@ enum UserRecord {
     static let standard: Set<String> = [
         "userName", "externalId", "displayName", "givenName", "familyName", "email", "active",
     ]
-
-    static func csvColumns(custom: [String]) -> [String] {
-        ["app", "id", "userName", "externalId", "displayName", "givenName", "familyName", "email", "active"] + custom
-            + ["groups"]
-    }
 
     static func object(_ user: LocalUser, groups: [String]) -> JSONObject {
         var object = JSONObject([

@@ -25,10 +25,12 @@ struct ReportCommand: ParsableCommand {
         let filter = try ReportOptions.filter(
             users: user, apps: app, since: since, until: until, actions: action, statuses: status, runs: runs, now: now)
         let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
+        var count = 0
         try ReportOptions.withOutput(output) { sink in
-            try ReportOptions.writeEvents(
+            count = try ReportOptions.writeEvents(
                 store: queries, filter: filter, format: reportFormat, sink: sink, generatedAt: now)
         }
+        Diagnostics.info("scimrecon: \(count) events (\(filter.summary))\(output.map { " written to \($0)" } ?? "")")
     }
 }
 

@@ -65,15 +65,18 @@ enum ReportOptions {
 
     /// Streams the events matching `filter`: a count first (the JSON header needs it), then the
     /// events, both inside one read transaction so they agree.
+    /// Returns how many events it wrote.
+    @discardableResult
     static func writeEvents(
         store: any StoreQueries, filter: ReportFilter, format: ReportFormat, sink: OutputSink, generatedAt: Timestamp
-    ) throws {
+    ) throws -> Int {
         let writer = makeEventReportWriter(format, sink: sink)
-        try store.reading {
+        return try store.reading {
             let count = try store.countEvents(filter)
             try writer.begin(ReportHeader(generatedAt: generatedAt, filter: filter, count: count))
             try store.forEachEvent(filter) { try writer.write($0) }
             try writer.finish()
+            return count
         }
     }
 }

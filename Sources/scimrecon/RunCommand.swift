@@ -115,6 +115,7 @@ enum JobCommand {
         options.dryRun = dryRun
         options.force = force
         options.full = full
+        options.failPoint = try FailPointEnvironment.read()
         let execution = JobExecution(
             settings: settings(job), inputs: inputs, options: options,
             storeLocation: StoreAccess.location(option: store, job: job.store), reports: job.reports,

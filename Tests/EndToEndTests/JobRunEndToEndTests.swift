@@ -318,4 +318,23 @@ import Testing
         let again = try runner.run(["run", "jobs/hr.yml", "--store", "hr.sqlite"])
         #expect(again.stderr.contains("created 0, updated 0"), "\(again.stderr)")
     }
+
+    @Test func aRePostAnsweredWithANewIdMovesTheUserAndItsMemberships() throws {
+        try write(
+            [
+                Self.post("a@x", id: "1"),
+                #"{"time":"2026-11-28T01:10:00Z","method":"POST","path":"/Groups","status":201,"request":{"displayName":"G","members":[{"value":"1"}]},"response":{"id":"g"}}"#,
+                Self.post("a@x", id: "9", at: "2026-11-28T01:20:00Z"),
+                #"{"time":"2026-11-28T01:30:00Z","method":"PATCH","path":"/Users/9","status":200,"request":{"Operations":[{"op":"replace","path":"displayName","value":"A"}]}}"#,
+            ], to: "logs/app.jsonl")
+        let path = try job("rekey", inputs: "  - path: logs/app.jsonl")
+        let result = try runner.run(["run", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let all = try users()
+        #expect(all.map { $0["id"] } == ["9"])
+        #expect(all.first?["groups"] == ["G"])
+        #expect(all.first?["displayName"] == "A")
+        let report = try runner.run(["report", "--store", "store.sqlite", "--format", "csv", "--action", "update"])
+        #expect(report.stdout.contains("id: 1 → 9"))
+    }
 }

@@ -25,6 +25,10 @@ public struct PatchRequest: Sendable, Hashable {
 
     public var operations: [PatchOperation]
 
+    /// The most operations one request may carry; a longer one is refused before any is read
+    /// (real providers send a handful; a member list goes in one operation's value).
+    public static let maxOperations = 10_000
+
     /// Creates a request from operations.
     public init(operations: [PatchOperation]) {
         self.operations = operations
@@ -52,6 +56,9 @@ public struct PatchRequest: Sendable, Hashable {
             throw SCIMError.invalidSyntax("patch request must be an object")
         }
         guard !list.isEmpty else { throw SCIMError.invalidValue("patch request has no operations") }
+        guard list.count <= Self.maxOperations else {
+            throw SCIMError.invalidValue("patch request has more than \(Self.maxOperations) operations")
+        }
         operations = try list.enumerated().map { index, item in
             do {
                 return try Self.operation(item)

@@ -47,9 +47,11 @@ public struct LineReaderError: Error, Sendable, Hashable, CustomStringConvertibl
 ///   lines are passed on (callers skip them).
 /// - Bytes after the last `\n` are not a line yet (the file may still be written): they are never
 ///   handed to the body, and are described by `trailingPartialLine`.
-/// - A line may be at most `maxLineLength` bytes, counted without its `\n` (a `\r` counts): a longer
-///   one stops the reading with an error naming the file and the line, so one corrupt or hostile
-///   line cannot take all memory. The default is 16 MiB.
+/// - A line may be at most `maxLineLength` bytes, counted without its `\n` (a `\r` counts), so one
+///   corrupt or hostile line cannot take all memory. The default is 16 MiB. A longer line stops the
+///   reading with an error naming the file and the line, unless `onOversizedLine` is set: then
+///   the line is skipped chunk by chunk (memory stays at one buffer), reported to it, and reading
+///   goes on with the next line.
 /// - One buffer is reused: it holds a chunk, and grows only as far as the longest line needs.
 public final class LineReader {
     /// The path being read.
@@ -69,6 +71,10 @@ public final class LineReader {
     ///
     /// An unterminated last line is never consumed: a checkpoint must not pass its start.
     public private(set) var trailingPartialLine: (number: Int, start: Int64, length: Int)?
+
+    /// Called instead of failing for a line longer than `maxLineLength`, with its number, the
+    /// offset of its start and the offset just past its `\n`; the line's bytes are not kept.
+    public var onOversizedLine: ((_ number: Int, _ start: Int64, _ end: Int64) throws -> Void)?
 
     private let descriptor: Int32
     private var buffer: UnsafeMutablePointer<UInt8>
@@ -152,7 +158,24 @@ public final class LineReader {
                 guard try body(line, number, start, end) else { return }
             }
             let pending = filled - lineStart
-            guard pending <= maxLineLength else { throw tooLong() }
+            if pending > maxLineLength {
+                guard let onOversizedLine else { throw tooLong() }
+                let number = nextLine
+                let start = bufferOffset + Int64(lineStart)
+                guard let (newline, count) = try skipToNewline(from: &readOffset) else {
+                    trailingPartialLine = (number, start, Int(readOffset - start))
+                    return
+                }
+                bufferOffset = readOffset
+                readOffset += Int64(count)
+                filled = count
+                lineStart = newline + 1
+                searchFrom = lineStart
+                nextLine += 1
+                nextOffset = bufferOffset + Int64(lineStart)
+                try onOversizedLine(number, start, nextOffset)
+                continue
+            }
             if lineStart > 0 {
                 if pending > 0 { memmove(buffer, buffer + lineStart, pending) }
                 bufferOffset += Int64(lineStart)
@@ -174,6 +197,23 @@ public final class LineReader {
             }
             filled += count
             readOffset += Int64(count)
+        }
+    }
+
+    /// Reads chunks from `offset` into the buffer, discarding them, until one holds a `\n`: returns
+    /// its index and the chunk's size, with `offset` at the chunk's start; nil at the end of the file.
+    private func skipToNewline(from offset: inout Int64) throws(LineReaderError) -> (Int, Int)? {
+        while true {
+            let count = pread(descriptor, buffer, capacity, off_t(offset))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LineReaderError.system(path, "cannot read", errno: errno, line: nextLine)
+            }
+            if count == 0 { return nil }
+            if let hit = memchr(buffer, 0x0A, count) {
+                return (hit - UnsafeMutableRawPointer(buffer), count)
+            }
+            offset += Int64(count)
         }
     }
 

@@ -20,18 +20,24 @@ final class LogLinePipeline {
     }
 
     private let channel: Channel
+    /// The longest line read; a longer one is handed on as `.oversized`.
+    let maxLineLength: Int
     private var batch: [PreparedLine] = []
     private var position = 0
 
     /// Starts reading `path` from `startOffset` (a line start), numbering lines from `startLine`.
-    init(path: String, startOffset: Int64, startLine: Int, mapping: Mapping, batchSize: Int = 128, capacity: Int = 8) {
+    init(
+        path: String, startOffset: Int64, startLine: Int, mapping: Mapping, maxLineLength: Int = 16 << 20,
+        batchSize: Int = 128, capacity: Int = 8
+    ) {
         let channel = Channel(capacity: capacity)
         self.channel = channel
+        self.maxLineLength = maxLineLength
         let thread = Thread {
             channel.finish(
                 with: Self.produce(
                     path: path, startOffset: startOffset, startLine: startLine, mapping: mapping,
-                    batchSize: batchSize, channel: channel))
+                    maxLineLength: maxLineLength, batchSize: batchSize, channel: channel))
         }
         thread.stackSize = 4 << 20
         thread.start()
@@ -55,11 +61,13 @@ final class LogLinePipeline {
 
     /// The reader thread's loop.
     private static func produce(
-        path: String, startOffset: Int64, startLine: Int, mapping: Mapping, batchSize: Int, channel: Channel
+        path: String, startOffset: Int64, startLine: Int, mapping: Mapping, maxLineLength: Int, batchSize: Int,
+        channel: Channel
     ) -> Ending {
         let reader: LineReader
         do {
-            reader = try LineReader(path: path, startOffset: startOffset, startLine: startLine)
+            reader = try LineReader(
+                path: path, startOffset: startOffset, startLine: startLine, maxLineLength: maxLineLength)
         } catch {
             return .cannotOpen("\(error)")
         }
@@ -67,21 +75,39 @@ final class LogLinePipeline {
         var pending: [PreparedLine] = []
         pending.reserveCapacity(batchSize)
         var cancelled = false
+        /// Queues a prepared line; false when the consumer has stopped.
+        func push(_ line: PreparedLine) -> Bool {
+            pending.append(line)
+            guard pending.count == batchSize else { return true }
+            guard channel.put(pending) else {
+                cancelled = true
+                return false
+            }
+            pending.removeAll(keepingCapacity: true)
+            return true
+        }
+        reader.onOversizedLine = { number, _, end in
+            if !push(
+                PreparedLine(
+                    number: number, end: end, fingerprint: "", content: .oversized(maxLineLength: maxLineLength)))
+            {
+                throw CancellationError()
+            }
+        }
         do {
-            try reader.forEachLine { line, number, _, end in
-                pending.append(
-                    PreparedLine.prepare(line, number: number, end: end, path: path, mapping: mapping, parser: &parser))
-                guard pending.count == batchSize else { return true }
-                guard channel.put(pending) else {
-                    cancelled = true
-                    return false
-                }
-                pending.removeAll(keepingCapacity: true)
-                return true
+            try reader.forEachLine { line, number, start, end in
+                // A UTF-8 byte order mark before the first record is an editor's, not the record's.
+                let hasBOM = start == 0 && line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF
+                let record = hasBOM ? UnsafeBufferPointer(rebasing: line.dropFirst(3)) : line
+                return push(
+                    PreparedLine.prepare(
+                        record, number: number, end: end, path: path, mapping: mapping, parser: &parser))
             }
         } catch let error as LineReaderError {
             if !pending.isEmpty && !channel.put(pending) { return .cancelled }
             return .failed(error)
+        } catch is CancellationError {
+            return .cancelled
         } catch {
             return .failed(LineReaderError(path: path, message: "\(error)"))
         }

@@ -14,6 +14,8 @@ struct PreparedLine: Sendable {
     enum Content: Sendable {
         /// Only spaces, tabs or CR: skipped, not counted.
         case blank
+        /// Longer than the reader's limit: its bytes were skipped, never kept.
+        case oversized(maxLineLength: Int)
         /// The line could not be read as a request (not JSON, not a log record).
         case invalid(IngestError)
         case request(SCIMRequest, PreparedWork)

@@ -46,7 +46,7 @@ extension Reconciler {
             var current = existing
             if let preferredID, preferredID != existing.id, !snapshot {
                 // The endpoint answered with a new id: later paths use it, so the local user follows.
-                try store.deleteUser(app: app, id: existing.id)
+                try store.renameUser(app: app, from: existing.id, to: preferredID)
                 current.id = preferredID
             }
             if snapshot { try store.markSeen(app: app, id: current.id, run: run) }
@@ -160,6 +160,8 @@ extension Reconciler {
             try record(event(.delete, .success, user: existing, time: time, source: source), email: existing.email)
         case .disable(let graceMilliseconds):
             target.active = false
+            // A DELETE or an absence leaves the resource as it was; the local copy says it is off.
+            target.scim["active"] = .bool(false)
             target.disabledAt = existing.active ? time : (existing.disabledAt ?? time)
             if let graceMilliseconds {
                 target.deleteAfter = existing.deleteAfter ?? target.disabledAt!.adding(milliseconds: graceMilliseconds)

@@ -39,6 +39,12 @@ extension Reconciler {
         guard let userName = attributes["userName"], !userName.isEmpty else {
             throw .rule("schema.missing-attribute", "userName is required")
         }
+        // Identifiers with control characters (NUL, ESC…) are refused: they would be cut short
+        // or rewrite a terminal in reports, and no provider sends them on purpose.
+        for key in ["userName", "externalId"]
+        where attributes[key]?.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) == true {
+            throw .rule("schema.invalid-value", "\(key) contains control characters")
+        }
         return IncomingUser(
             resource: normalized, attributes: attributes, active: SCIMResource.active(normalized) ?? activeDefault)
     }
@@ -193,6 +199,9 @@ extension IngestError {
         case let other?: code = "scim.\(other.rawValue)"
         case nil: code = "scim.invalid"
         }
-        return IngestError(code: code, message: error.detail)
+        // Only the first line: SCIMKit echoes a bad filter under it with a caret, and a recorded
+        // reason never carries input text (it may hold a secret).
+        let detail = error.detail.prefix { $0 != "\n" }
+        return IngestError(code: code, message: String(detail))
     }
 }

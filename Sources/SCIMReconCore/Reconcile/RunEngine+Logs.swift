@@ -46,6 +46,7 @@ extension RunEngine {
         var consumedLine = startLine - 1
         while let line = pipeline.next() {
             do {
+                try failPoints.reach(.reading)
                 try apply(line, input: input, reconciler: reconciler)
             } catch {
                 _ = pipeline.finish()
@@ -66,7 +67,11 @@ extension RunEngine {
                 location: error.line.map { "\(input.path):\($0)" } ?? input.path)
         case .cancelled: trailing = nil
         }
-        if let partial = trailing {
+        if let partial = trailing, partial.length > pipeline.maxLineLength {
+            warnings.append(
+                "\(input.path):\(partial.number): the last line is incomplete and longer than "
+                    + "\(pipeline.maxLineLength) bytes; left for the next run")
+        } else if let partial = trailing {
             // A last line without its newline is replayed only when it is a whole JSON value; a
             // half-written one is left for the next run and never consumed.
             let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
@@ -85,6 +90,7 @@ extension RunEngine {
         }
         inputsRead.append("\(input.path) [\(startOffset)-\(consumedOffset)]")
         if options.useCheckpoints {
+            try failPoints.reach(.checkpoint)
             try store.saveCheckpoint(
                 job: settings.job,
                 Checkpoint(
@@ -109,6 +115,13 @@ extension RunEngine {
         let work: PreparedWork
         switch line.content {
         case .blank: return
+        case .oversized(let maxLineLength):
+            // One hostile or corrupt line fails alone, like any bad record; reading goes on.
+            reconciler.countRead()
+            try reconciler.recordFailure(
+                IngestError.rule("record.too-long", "the line is longer than \(maxLineLength) bytes; skipped"),
+                source: "\(input.path):\(line.number)")
+            return
         case .invalid(let error):
             reconciler.countRead()
             guard try !alreadyApplied(line.fingerprint, reconciler: reconciler) else { return }
@@ -125,6 +138,7 @@ extension RunEngine {
             return
         }
         guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { return }
+        try failPoints.reach(.applying)
         if request.path.endpoint == .bulk {
             try replayBulkRequest(request, input: input, reconciler: reconciler)
         } else {

@@ -34,6 +34,8 @@ public struct RunOptions: Sendable {
     public var full = false
     /// The run's clock reading.
     public var now: Timestamp
+    /// A test hook that kills, stops or fails the run at a phase (`SCIMRECON_CRASH_AT`…); nil in use.
+    public var failPoint: FailPoint?
 
     public init(now: Timestamp) { self.now = now }
 }
@@ -66,11 +68,14 @@ public final class RunEngine {
     var warnings: [String] = []
     var snapshotProblems: [String] = []
     var inputsRead: [String] = []
+    /// Fires `options.failPoint` when its phase is reached.
+    let failPoints: FailPointCounter
 
     public init(store: any ProvisioningStore, settings: ReconcileSettings, options: RunOptions) {
         self.store = store
         self.settings = settings
         self.options = options
+        self.failPoints = FailPointCounter(options.failPoint)
     }
 
     /// Executes the run. Throws only for run-level problems (unreadable input, store errors),
@@ -113,11 +118,13 @@ public final class RunEngine {
             do {
                 try store.updateRun(runRecord)
                 try beforeCommit?(runRecord)
+                try failPoints.reach(.beforeCommit)
                 try store.commit()
             } catch {
                 store.rollback()
                 throw error
             }
+            try failPoints.reach(.afterCommit)
         }
         return RunResult(run: runRecord, tally: reconciler.tally, reason: nil, withheld: [], warnings: warnings)
     }

@@ -26,6 +26,8 @@ public protocol ProvisioningStore: AnyObject {
     func findUser(app: String, by key: UserKey, value: String) throws(StoreError) -> [LocalUser]
     func saveUser(_ user: LocalUser) throws(StoreError)
     func deleteUser(app: String, id: String) throws(StoreError)
+    /// Gives a user a new SCIM id, memberships included.
+    func renameUser(app: String, from id: String, to newID: String) throws(StoreError)
     func userCount(app: String, activeOnly: Bool) throws(StoreError) -> Int
     /// Marks a user as present in a snapshot read by `run`.
     func markSeen(app: String, id: String, run: Int64) throws(StoreError)
