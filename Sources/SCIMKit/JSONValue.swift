@@ -154,10 +154,36 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
 extension String {
     /// Case-insensitive comparison the way SCIM compares attribute names and case-inexact values.
+    ///
+    /// Attribute names are ASCII almost always, so bytes are folded directly; only a string with
+    /// a non-ASCII byte pays for Unicode lower-casing (this check runs for every key look-up).
     @inlinable
     public func caseInsensitiveEquals(_ other: String) -> Bool {
         if self == other { return true }
-        return self.lowercased() == other.lowercased()
+        var left = self.utf8.makeIterator()
+        var right = other.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil):
+                return true
+            case (let a?, let b?):
+                if (a | b) >= 0x80 { return self.lowercased() == other.lowercased() }
+                // Two different ASCII letters after an identical ASCII prefix: never equal.
+                if a != b, Self.asciiLower(a) != Self.asciiLower(b) { return false }
+            case (let a?, nil):
+                // One is longer: only non-ASCII lower-casing could change a length.
+                if a < 0x80, !IteratorSequence(left).contains(where: { $0 >= 0x80 }) { return false }
+                return self.lowercased() == other.lowercased()
+            case (nil, let b?):
+                if b < 0x80, !IteratorSequence(right).contains(where: { $0 >= 0x80 }) { return false }
+                return self.lowercased() == other.lowercased()
+            }
+        }
+    }
+
+    @inlinable
+    static func asciiLower(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
     }
 }
 

@@ -1,0 +1,16 @@
+import SCIMKit
+import Testing
+
+/// Case-insensitive name comparison: an ASCII fast path that must agree with Unicode lower-casing.
+@Suite struct CaseInsensitiveEqualsTests {
+    @Test(arguments: [
+        ("userName", "USERNAME", true), ("Primary", "primary", true), ("userName", "userNames", false),
+        ("a", "b", false), ("@[", "`{", false), ("Élodie", "élodie", true), ("straße", "STRASSE", false),
+        ("\u{212A}", "k", true), ("e\u{301}", "É", true), ("", "", true), ("x", "", false), ("Ab1_", "aB1_", true),
+    ])
+    func agreesWithUnicodeLowerCasing(lhs: String, rhs: String, expected: Bool) {
+        #expect(lhs.caseInsensitiveEquals(rhs) == expected)
+        #expect(rhs.caseInsensitiveEquals(lhs) == expected)
+        #expect(lhs.caseInsensitiveEquals(rhs) == (lhs.lowercased() == rhs.lowercased()))
+    }
+}
