@@ -36,6 +36,10 @@ public final class SQLiteStore: ProvisioningStore {
             guard version <= SQLiteSchema.migrations.count else {
                 throw StoreError(kind: .input, "\(path): the store was written by a newer scimrecon")
             }
+            // A first run killed before its schema committed leaves an empty file: no store yet.
+            guard version > 0 else {
+                throw StoreError(kind: .input, "\(path): no store here yet (run a job or an import first)")
+            }
         }
         try db.execute("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")
     }
