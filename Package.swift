@@ -38,6 +38,9 @@ let package = Package(
             ]
         ),
 
+        // The shipped benchmark: generates workloads and drives the release `scimrecon` binary.
+        .executableTarget(name: "scimrecon-bench", dependencies: ["scimrecon"]),
+
         // Fixtures, the binary runner and the store contract suite shared by the tests.
         .target(name: "SCIMReconTestSupport", dependencies: ["SCIMReconCore", "SCIMKit"]),
 

@@ -1,4 +1,5 @@
 import CSQLite
+import SCIMKit
 import SCIMReconCore
 
 /// SQLite's "copy this buffer now" destructor, which the C macro `SQLITE_TRANSIENT` spells as -1.
@@ -50,6 +51,11 @@ final class SQLiteConnection {
         let statement = SQLiteStatement(raw, connection: self)
         cache[sql] = statement
         return statement
+    }
+
+    /// Resets every cached statement, so none holds a read open (a schema change needs that).
+    func resetCachedStatements() {
+        for statement in cache.values { sqlite3_reset(statement.raw) }
     }
 
     /// A statement of its own, for a query whose rows are read while cached statements run.
@@ -130,6 +136,14 @@ final class SQLiteStatement {
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(raw, column) else { return nil }
         return String(cString: pointer)
+    }
+
+    /// A text column parsed as JSON straight from SQLite's buffer (no `String` in between), or
+    /// nil when it is NULL or not JSON.
+    func json(_ column: Int32, with parser: inout JSONParser) -> JSONValue? {
+        guard let pointer = sqlite3_column_text(raw, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(raw, column))
+        return try? parser.parse(UnsafeBufferPointer(start: pointer, count: count))
     }
 
     func int64(_ column: Int32) -> Int64? {

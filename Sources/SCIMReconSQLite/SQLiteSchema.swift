@@ -95,6 +95,12 @@ enum SQLiteSchema {
             checksum INTEGER NOT NULL,
             PRIMARY KEY(job, path)
         ) WITHOUT ROWID;
+        """,
+        // 2: an index serves a query or goes. `events_by_time` already serves `--app` with a
+        // timespan (few apps per store) and the report's order; the second one only cost every
+        // appended event another b-tree insert.
         """
+        DROP INDEX IF EXISTS events_by_app_time;
+        """,
     ]
 }

@@ -20,7 +20,7 @@ extension SQLiteStore {
         let statement = try db.statement(
             """
             SELECT app, id, display_name, external_id, scim FROM groups
-            WHERE app = ? AND display_name_key = ? ORDER BY id LIMIT 1
+            WHERE app = ? AND display_name_key = ? ORDER BY +id LIMIT 1
             """)
         statement.bind([.text(app), .text(displayName.lowercased())])
         return try statement.step() ? readGroup(statement) : nil
@@ -105,6 +105,7 @@ extension SQLiteStore {
             SQLiteValue(event.user?.lowercased()), SQLiteValue(event.userID?.lowercased()),
             SQLiteValue(event.externalID?.lowercased()), SQLiteValue(email?.lowercased()),
         ])
+        try noteAppendedEvent()
     }
 
     public func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool {

@@ -69,7 +69,7 @@ extension SQLiteStore: StoreQueries {
         statement.bind(values)
         while try statement.step() {
             var changes: [AttributeChange] = []
-            if let text = statement.text(9), let array = (try? JSONParser.parse(text))?.arrayValue {
+            if let array = statement.json(9, with: &parser)?.arrayValue {
                 for item in array {
                     guard let object = item.objectValue else { continue }
                     changes.append(

@@ -1,7 +1,7 @@
 import SCIMKit
 
 /// An incoming user after normalisation and mapping.
-struct IncomingUser {
+struct IncomingUser: Sendable {
     var resource: JSONObject
     var attributes: [String: String]
     var active: Bool
@@ -12,6 +12,13 @@ struct IncomingUser {
 extension Reconciler {
     /// Normalises a SCIM user and maps it to local attributes.
     func prepareUser(_ resource: JSONObject, activeDefault: Bool = true) throws(IngestError) -> IncomingUser {
+        try Self.prepareUser(resource, mapping: settings.mapping, activeDefault: activeDefault)
+    }
+
+    /// Normalises a SCIM user and maps it with `mapping`: pure, so it can run ahead on another thread.
+    static func prepareUser(
+        _ resource: JSONObject, mapping: Mapping, activeDefault: Bool = true
+    ) throws(IngestError) -> IncomingUser {
         let normalized: JSONObject
         do {
             normalized = try SCIMResource.normalizedUser(resource)
@@ -22,7 +29,7 @@ extension Reconciler {
         }
         var attributes: [String: String]
         do {
-            attributes = try settings.mapping.apply(to: normalized).values
+            attributes = try mapping.apply(to: normalized).values
         } catch {
             if error.attribute == "userName" { throw .rule("schema.missing-attribute", "userName is required") }
             throw .rule(
@@ -42,7 +49,7 @@ extension Reconciler {
             resource: normalized, attributes: attributes, active: SCIMResource.active(normalized) ?? activeDefault)
     }
 
-    func applyUserRequest(_ request: SCIMRequest, app: String) throws {
+    func applyUserRequest(_ request: SCIMRequest, app: String, work: PreparedWork) throws {
         if request.wasRejected {
             try recordRejected(request, app: app)
             return
@@ -60,7 +67,7 @@ extension Reconciler {
                     time: request.time, source: request.source)
             }
             do {
-                let incoming = try prepareUser(body)
+                let incoming = try work.incoming?.get() ?? prepareUser(body)
                 try upsert(
                     incoming, app: app, preferredID: request.responseID, time: request.time, source: request.source,
                     fingerprint: request.fingerprint, snapshot: false)
@@ -81,7 +88,7 @@ extension Reconciler {
                     time: request.time, source: request.source, userID: id)
             }
             do {
-                let resource = try changedResource(request, existing: existing)
+                let resource = try changedResource(request, existing: existing, patch: work.patch)
                 let incoming = try prepareUser(resource, activeDefault: existing.active)
                 try reconcile(existing, with: incoming, time: request.time, source: request.source, stateful: false)
             } catch let error as IngestError {
@@ -115,7 +122,9 @@ extension Reconciler {
     }
 
     /// The resource a PUT or PATCH leaves behind, before normalisation.
-    func changedResource(_ request: SCIMRequest, existing: LocalUser) throws(IngestError) -> JSONObject {
+    func changedResource(
+        _ request: SCIMRequest, existing: LocalUser, patch prepared: PatchRequest? = nil
+    ) throws(IngestError) -> JSONObject {
         guard let body = request.body else {
             throw .rule("request.missing-body", "\(request.method) carries no body")
         }
@@ -127,7 +136,7 @@ extension Reconciler {
             return replacement
         }
         do {
-            let patch = try PatchRequest(json: body)
+            let patch = try prepared ?? PatchRequest(json: body)
             var base = existing.scim
             base["id"] = .string(existing.id)
             return try PatchApplier.apply(patch, to: base, type: .user)

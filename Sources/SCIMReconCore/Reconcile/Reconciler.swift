@@ -41,6 +41,8 @@ public final class Reconciler {
     public var observer: ((ProvisioningEvent) -> Void)?
     /// The id of the user or group the last applied request created or matched.
     var lastResourceID: String?
+    /// Work prepared ahead for the next `apply` (by the log pipeline); consumed by that call.
+    var prepared = PreparedWork()
 
     public init(store: any ProvisioningStore, settings: ReconcileSettings, run: Int64, now: Timestamp) {
         self.store = store
@@ -84,8 +86,10 @@ public final class Reconciler {
     public func apply(_ request: SCIMRequest) throws -> String? {
         let app = request.app ?? settings.app
         lastResourceID = nil
+        let work = prepared
+        prepared = PreparedWork()
         switch request.path.endpoint {
-        case .users: try applyUserRequest(request, app: app)
+        case .users: try applyUserRequest(request, app: app, work: work)
         case .groups: try applyGroupRequest(request, app: app)
         case .bulk:
             try recordFailure(

@@ -38,46 +38,40 @@ extension RunEngine {
                         + "(records already applied are recognised and not applied again)")
             }
         }
-        let reader: LineReader
-        do {
-            reader = try LineReader(path: input.path, startOffset: startOffset, startLine: startLine)
-        } catch {
-            throw IngestError(code: "input.unreadable", message: "\(error)", location: input.path)
-        }
+        // Lines are read and decoded on a second thread, a few batches ahead; they are applied
+        // here, one by one, in the file's order.
+        let pipeline = LogLinePipeline(
+            path: input.path, startOffset: startOffset, startLine: startLine, mapping: settings.mapping)
         var consumedOffset = startOffset
         var consumedLine = startLine - 1
-        reader.onOversizedLine = { [maxLineLength = reader.maxLineLength] number, _, end in
-            // One hostile or corrupt line fails alone, like any bad record; reading goes on.
-            try self.failPoints.reach(.reading)
-            reconciler.countRead()
-            try reconciler.recordFailure(
-                IngestError.rule("record.too-long", "the line is longer than \(maxLineLength) bytes; skipped"),
-                source: "\(input.path):\(number)")
-            consumedOffset = end
-            consumedLine = number
-        }
-        do {
-            try reader.forEachLine { line, number, start, end in
-                try self.failPoints.reach(.reading)
-                // A UTF-8 byte order mark before the first record is an editor's, not the record's.
-                let hasBOM = start == 0 && line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF
-                let record = hasBOM ? UnsafeBufferPointer(rebasing: line.dropFirst(3)) : line
-                try self.replayLine(record, number: number, input: input, reconciler: reconciler)
-                consumedOffset = end
-                consumedLine = number
-                self.progress?(end, identity.size)
-                return true
+        while let line = pipeline.next() {
+            do {
+                try failPoints.reach(.reading)
+                try apply(line, input: input, reconciler: reconciler)
+            } catch {
+                _ = pipeline.finish()
+                throw error
             }
-        } catch let error as LineReaderError {
+            consumedOffset = line.end
+            consumedLine = line.number
+            progress?(line.end, identity.size)
+        }
+        let trailing: (number: Int, start: Int64, length: Int)?
+        switch pipeline.finish() {
+        case .endOfFile(let partial): trailing = partial
+        case .cannotOpen(let message):
+            throw IngestError(code: "input.unreadable", message: message, location: input.path)
+        case .failed(let error):
             throw IngestError(
                 code: "input.unreadable", message: error.message,
                 location: error.line.map { "\(input.path):\($0)" } ?? input.path)
+        case .cancelled: trailing = nil
         }
-        if let partial = reader.trailingPartialLine, partial.length > reader.maxLineLength {
+        if let partial = trailing, partial.length > pipeline.maxLineLength {
             warnings.append(
                 "\(input.path):\(partial.number): the last line is incomplete and longer than "
-                    + "\(reader.maxLineLength) bytes; left for the next run")
-        } else if let partial = reader.trailingPartialLine {
+                    + "\(pipeline.maxLineLength) bytes; left for the next run")
+        } else if let partial = trailing {
             // A last line without its newline is replayed only when it is a whole JSON value; a
             // half-written one is left for the next run and never consumed.
             let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
@@ -109,26 +103,36 @@ extension RunEngine {
     func replayLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, input: ResolvedInput, reconciler: Reconciler)
         throws
     {
-        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-        let source = "\(input.path):\(number)"
-        var hash = StableHash()
-        hash.combine(UnsafeRawBufferPointer(line))
-        let fingerprint = hash.hex
-        reconciler.countRead()
+        var parser = JSONParser()
+        let prepared = PreparedLine.prepare(
+            line, number: number, end: 0, path: input.path, mapping: settings.mapping, parser: &parser)
+        try apply(prepared, input: input, reconciler: reconciler)
+    }
+
+    /// Applies one prepared log line: recognise a record applied before, record a failure, or apply.
+    func apply(_ line: PreparedLine, input: ResolvedInput, reconciler: Reconciler) throws {
         let request: SCIMRequest
-        do {
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(line)
-            } catch {
-                throw IngestError.rule("record.invalid-json", "the line is not valid JSON (\(error))")
-            }
-            request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint)
-        } catch let error as IngestError {
-            guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { return }
-            try reconciler.recordFailure(error, source: source)
+        let work: PreparedWork
+        switch line.content {
+        case .blank: return
+        case .oversized(let maxLineLength):
+            // One hostile or corrupt line fails alone, like any bad record; reading goes on.
+            reconciler.countRead()
+            try reconciler.recordFailure(
+                IngestError.rule("record.too-long", "the line is longer than \(maxLineLength) bytes; skipped"),
+                source: "\(input.path):\(line.number)")
             return
+        case .invalid(let error):
+            reconciler.countRead()
+            guard try !alreadyApplied(line.fingerprint, reconciler: reconciler) else { return }
+            try reconciler.recordFailure(error, source: "\(input.path):\(line.number)")
+            return
+        case .request(let decoded, let prepared):
+            reconciler.countRead()
+            request = decoded
+            work = prepared
         }
+        let fingerprint = line.fingerprint
         if request.method == "GET" || request.path.isSearch {
             reconciler.countRead("get")
             return
@@ -138,6 +142,7 @@ extension RunEngine {
         if request.path.endpoint == .bulk {
             try replayBulkRequest(request, input: input, reconciler: reconciler)
         } else {
+            reconciler.prepared = work
             try reconciler.apply(request)
         }
     }

@@ -1,0 +1,20 @@
+/// A small, fast, seedable random number generator (SplitMix64), so a workload is the same
+/// bytes on every machine for the same seed.
+struct SplitMix: RandomNumberGenerator {
+    private var state: UInt64
+
+    /// Creates a generator whose whole sequence is fixed by `seed`.
+    init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    /// A number in `0..<bound`.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
