@@ -41,6 +41,10 @@ public final class SQLiteStore: ProvisioningStore {
             guard version <= SQLiteSchema.migrations.count else {
                 throw StoreError(kind: .input, "\(path): the store was written by a newer scimrecon")
             }
+            // A first run killed before its schema committed leaves an empty file: no store yet.
+            guard version > 0 else {
+                throw StoreError(kind: .input, "\(path): no store here yet (run a job or an import first)")
+            }
         }
         // 32 MiB of page cache: past that, pages come from the OS's cache at a small cost, and the
         // run's peak memory stays under 100 MB however large the store and the log.

@@ -128,6 +128,21 @@ import Testing
         #expect(states[1] != states[2], "each run changes the store")
     }
 
+    /// Found by the long run: a first run killed while creating the store left an empty file
+    /// that `users` reported as "no such table" (exit 74) instead of "no store here yet".
+    @Test func aStoreKilledBeforeItsSchemaCommittedReadsAsNoStoreYet() throws {
+        let directory = try Fixtures.temporaryDirectory("crash-empty")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let runner = Self.runner(directory)
+        FileManager.default.createFile(atPath: directory + "/store.sqlite", contents: Data())
+        let listing = try runner.run(["users", "--store", "store.sqlite"])
+        #expect(listing.status == 4)
+        #expect(listing.stderr.contains("no store here yet"), "\(listing.stderr)")
+        #expect(try StoreState.capture(runner) == .empty)
+        try Self.workload.stage(run: 1, in: directory)
+        #expect([0, 1].contains(try runner.run(["run", "jobs/crash.yml"]).status))
+    }
+
     @Test(arguments: ["reading", "applying", "checkpoint", "before-commit", "after-commit", "reports"])
     func aRunKilledAtAPhaseLeavesWholeRunsAndTheNextRunConverges(phase: String) throws {
         let (reference, _) = try Self.reference()
