@@ -22,7 +22,8 @@ final class RunLock {
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw StoreError(
-                kind: .output, "\(lockPath): cannot open the lock file: \(String(cString: strerror(errno)))")
+                kind: .output,
+                "\(lockPath): cannot open the lock file: \(String(cString: strerror(errno)).lowercased())")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
@@ -30,7 +31,7 @@ final class RunLock {
             if code == EWOULDBLOCK {
                 throw StoreError(kind: .locked, "\(storePath): another run holds the store's lock; try again later")
             }
-            throw StoreError(kind: .output, "\(lockPath): cannot lock: \(String(cString: strerror(code)))")
+            throw StoreError(kind: .output, "\(lockPath): cannot lock: \(String(cString: strerror(code)).lowercased())")
         }
         descriptor = fd
     }

@@ -28,7 +28,8 @@ public final class JSONElementScanner {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw IngestError(
-                code: "input.unreadable", message: "cannot open: \(String(cString: strerror(errno)))", location: path)
+                code: "input.unreadable", message: "cannot open: \(String(cString: strerror(errno)).lowercased())",
+                location: path)
         }
     }
 
@@ -42,7 +43,7 @@ public final class JSONElementScanner {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
                 throw IngestError(
-                    code: "input.unreadable", message: "read failed: \(String(cString: strerror(errno)))",
+                    code: "input.unreadable", message: "read failed: \(String(cString: strerror(errno)).lowercased())",
                     location: path)
             }
             if count == 0 { break }

@@ -169,7 +169,8 @@ struct FileIdentity {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw IngestError(
-                code: "input.unreadable", message: "cannot read: \(String(cString: strerror(errno)))", location: path)
+                code: "input.unreadable", message: "cannot read: \(String(cString: strerror(errno)).lowercased())",
+                location: path)
         }
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
@@ -183,7 +184,8 @@ struct FileIdentity {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw IngestError(
-                code: "input.unreadable", message: "cannot open: \(String(cString: strerror(errno)))", location: path)
+                code: "input.unreadable", message: "cannot open: \(String(cString: strerror(errno)).lowercased())",
+                location: path)
         }
         defer { close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: count)
