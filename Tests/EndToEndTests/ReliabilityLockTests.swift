@@ -42,11 +42,13 @@ import Testing
         var holder: RunningProcess?
         var waiting = processes
         while !waiting.isEmpty {
-            for process in waiting where !process.process.isRunning {
+            // Decide once which have exited: one that exits between two checks must not be dropped.
+            let exited = waiting.filter { !$0.process.isRunning }
+            for process in exited {
                 let result = try process.finish()
                 exits.append((result.status, result.stderr, Date().timeIntervalSince(started)))
             }
-            waiting.removeAll { !$0.process.isRunning }
+            waiting.removeAll { candidate in exited.contains { $0 === candidate } }
             if let stopped = waiting.first(where: { Self.isStopped($0.pid) }), waiting.count == 1 {
                 holder = stopped
                 break
