@@ -249,4 +249,15 @@ import Testing
         #expect(failure.stdout.contains("csv.ragged-row"))
         #expect(failure.stdout.contains("people.csv:4"))
     }
+
+    @Test func aBulkRequestOverTheOperationLimitFailsWhole() throws {
+        let operation = #"{"method":"POST","path":"/Users","data":{"userName":"u@x"}}"#
+        let body = #"{"Operations":["# + Array(repeating: operation, count: 10_001).joined(separator: ",") + "]}"
+        try Fixtures.write(body, to: directory + "/big-bulk.json")
+        let result = try runner.run(["import", directory + "/big-bulk.json", "--app", "B", "--store", store])
+        #expect(result.status == 1, "\(result.stderr)")
+        let failure = try runner.run(["report", "--store", store, "--status", "failure", "--format", "csv"])
+        #expect(failure.stdout.contains("bulk.too-many-operations"))
+        #expect(try users().isEmpty)
+    }
 }

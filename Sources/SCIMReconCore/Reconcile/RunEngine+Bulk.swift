@@ -4,6 +4,9 @@ extension RunEngine {
     /// The largest bulk request file read whole (a BulkRequest is one JSON document; RFC 7644
     /// §3.7.4 has endpoints cap them far lower).
     static let maxBulkFileSize: Int64 = 64 << 20
+    /// The most operations one bulk request may hold (the same bound as a PATCH's operations);
+    /// a larger request fails whole, as an endpoint would refuse it (RFC 7644 §3.7.4).
+    static let maxBulkOperations = 10_000
 
     /// Replays an RFC 7644 §3.7 BulkRequest file.
     func readBulk(_ input: ResolvedInput, into reconciler: Reconciler) throws {
@@ -40,6 +43,11 @@ extension RunEngine {
                 throw IngestError.rule("request.missing-body", "the bulk request is empty")
             }
             bulk = try BulkRequest(json: body)
+            guard bulk.operations.count <= Self.maxBulkOperations else {
+                throw IngestError.rule(
+                    "bulk.too-many-operations",
+                    "the bulk request has \(bulk.operations.count) operations, more than \(Self.maxBulkOperations)")
+            }
             ordered = try BulkIDResolver.order(bulk.operations)
         } catch let error as SCIMError {
             reconciler.countRead()
