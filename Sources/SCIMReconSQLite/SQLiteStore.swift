@@ -144,7 +144,7 @@ public final class SQLiteStore: ProvisioningStore {
         return result
     }
 
-    public func findUser(app: String, by key: UserKey, value: String) throws(StoreError) -> [LocalUser] {
+    public func findUser(app: String, by key: MatchKey, value: String) throws(StoreError) -> [LocalUser] {
         let column: String
         let bound: String
         switch key {

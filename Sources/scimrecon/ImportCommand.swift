@@ -31,7 +31,7 @@ struct ImportCommand: ParsableCommand {
         let settings =
             loaded.map { JobCommand.settings($0, app: app, name: "import") }
             ?? ReconcileSettings(
-                job: "import", app: app, mapping: .default, policy: .default, match: [.externalId, .userName])
+                job: "import", app: app, mapping: .default, policy: .default, match: MatchKey.defaultOrder)
         var options = RunOptions(now: Clock.now())
         options.dryRun = dryRun
         options.force = force

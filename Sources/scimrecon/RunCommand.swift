@@ -105,7 +105,7 @@ enum JobCommand {
     static func settings(_ job: Job, app: String? = nil, name: String? = nil) -> ReconcileSettings {
         ReconcileSettings(
             job: name ?? job.name, app: app ?? job.app, mapping: job.mapping, policy: job.policy,
-            match: job.match.compactMap { UserKey(rawValue: $0.rawValue) })
+            match: job.match)
     }
 
     static func execute(jobPath: String, dryRun: Bool, force: Bool, store: String?, full: Bool) throws {

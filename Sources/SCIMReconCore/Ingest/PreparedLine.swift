@@ -21,6 +21,9 @@ struct PreparedLine: Sendable {
         case request(SCIMRequest, PreparedWork)
     }
 
+    /// The reason code of a line that is not JSON at all (a half-written last line reads so).
+    static let invalidJSON = "record.invalid-json"
+
     /// Decodes one line. Pure: it reads nothing but its arguments.
     static func prepare(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, end: Int64, path: String, mapping: Mapping,
@@ -39,7 +42,7 @@ struct PreparedLine: Sendable {
         } catch {
             return PreparedLine(
                 number: number, end: end, fingerprint: fingerprint,
-                content: .invalid(.rule("record.invalid-json", "the line is not valid JSON (\(error))")))
+                content: .invalid(.rule(invalidJSON, "the line is not valid JSON (\(error))")))
         }
         do {
             let request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint)

@@ -6,7 +6,7 @@ extension Reconciler {
     /// Every key is checked, so that two different local users matching on different keys is
     /// refused as ambiguous instead of silently merging them.
     func match(_ incoming: IncomingUser, app: String, preferredID: String?) throws -> LocalUser? {
-        var found: [(key: UserKey, user: LocalUser)] = []
+        var found: [(key: MatchKey, user: LocalUser)] = []
         if let preferredID, let byID = try store.findUser(app: app, by: .id, value: preferredID).first {
             found.append((.id, byID))
         }

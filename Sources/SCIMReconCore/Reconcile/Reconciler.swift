@@ -6,9 +6,9 @@ public struct ReconcileSettings: Sendable {
     public var app: String
     public var mapping: Mapping
     public var policy: Policy
-    public var match: [UserKey]
+    public var match: [MatchKey]
 
-    public init(job: String, app: String, mapping: Mapping, policy: Policy, match: [UserKey]) {
+    public init(job: String, app: String, mapping: Mapping, policy: Policy, match: [MatchKey]) {
         self.job = job
         self.app = app
         self.mapping = mapping

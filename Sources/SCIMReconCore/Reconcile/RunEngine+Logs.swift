@@ -75,17 +75,20 @@ extension RunEngine {
             // A last line without its newline is replayed only when it is a whole JSON value; a
             // half-written one is left for the next run and never consumed.
             let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
-            let parsed = bytes.withUnsafeBufferPointer { try? JSONParser.parse($0) }
-            if parsed != nil {
-                try bytes.withUnsafeBufferPointer { buffer in
-                    try replayLine(buffer, number: partial.number, input: input, reconciler: reconciler)
-                }
-                consumedOffset = partial.start + Int64(partial.length)
-                consumedLine = partial.number
-            } else {
+            var parser = JSONParser()
+            let prepared = bytes.withUnsafeBufferPointer { buffer in
+                PreparedLine.prepare(
+                    buffer, number: partial.number, end: partial.start + Int64(partial.length), path: input.path,
+                    mapping: settings.mapping, parser: &parser)
+            }
+            if case .invalid(let error) = prepared.content, error.code == PreparedLine.invalidJSON {
                 warnings.append(
                     "\(input.path):\(partial.number): the last line is incomplete (no newline, not valid JSON); "
                         + "left for the next run")
+            } else {
+                try apply(prepared, input: input, reconciler: reconciler)
+                consumedOffset = prepared.end
+                consumedLine = partial.number
             }
         }
         inputsRead.append("\(input.path) [\(startOffset)-\(consumedOffset)]")
@@ -97,16 +100,6 @@ extension RunEngine {
                     path: input.path, device: identity.device, inode: identity.inode, offset: consumedOffset,
                     line: consumedLine, checksum: try FileIdentity.checksum(path: input.path, upTo: consumedOffset)))
         }
-    }
-
-    /// Replays one log line: parse, recognise a record applied before, apply.
-    func replayLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, input: ResolvedInput, reconciler: Reconciler)
-        throws
-    {
-        var parser = JSONParser()
-        let prepared = PreparedLine.prepare(
-            line, number: number, end: 0, path: input.path, mapping: settings.mapping, parser: &parser)
-        try apply(prepared, input: input, reconciler: reconciler)
     }
 
     /// Applies one prepared log line: recognise a record applied before, record a failure, or apply.

@@ -7,17 +7,19 @@ extension RunEngine {
         let identity = try FileIdentity(path: input.path)
         let time = identity.modified
         var resources = 0
-        func take(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws {
+        func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, IngestError> {
+            do {
+                return .success(try JSONParser.parse(bytes))
+            } catch {
+                return .failure(.rule("record.invalid-json", "the resource is not valid JSON (\(error))"))
+            }
+        }
+        func take(_ parsed: Result<JSONValue, IngestError>, line: Int) throws {
             let source = "\(input.path):\(line)"
             reconciler.countRead()
             resources += 1
             do {
-                let value: JSONValue
-                do {
-                    value = try JSONParser.parse(bytes)
-                } catch {
-                    throw IngestError.rule("record.invalid-json", "the resource is not valid JSON (\(error))")
-                }
+                let value = try parsed.get()
                 guard let object = value.objectValue else {
                     throw IngestError.rule("record.invalid", "a resource must be a JSON object, not \(value.typeName)")
                 }
@@ -36,7 +38,7 @@ extension RunEngine {
             do {
                 try reader.forEachLine { line, number, _, end in
                     if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
-                        try take(line, line: number)
+                        try take(parse(line), line: number)
                     }
                     self.progress?(end, identity.size)
                     return true
@@ -48,8 +50,10 @@ extension RunEngine {
             }
             if let partial = reader.trailingPartialLine {
                 let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
-                if (bytes.withUnsafeBufferPointer { try? JSONParser.parse($0) }) != nil {
-                    try bytes.withUnsafeBufferPointer { try take($0, line: partial.number) }
+                // A last line without its newline counts only when it is whole JSON (parsed once).
+                let parsed = bytes.withUnsafeBufferPointer(parse)
+                if case .success = parsed {
+                    try take(parsed, line: partial.number)
                 } else {
                     snapshotProblems.append("\(input.path):\(partial.number): the file ends in an incomplete line")
                 }
@@ -57,7 +61,7 @@ extension RunEngine {
         } else {
             let scanner = try JSONElementScanner(path: input.path)
             try scanner.forEachElement { element, line in
-                try element.withUnsafeBufferPointer { try take($0, line: line) }
+                try take(element.withUnsafeBufferPointer(parse), line: line)
             }
             if scanner.truncated {
                 snapshotProblems.append("\(input.path): the document ends before it is closed (truncated)")
@@ -110,7 +114,7 @@ extension RunEngine {
                 snapshot: true)
         } catch let error as IngestError {
             // A row that fails still proves the user is in the source: never deprovision it for that.
-            for key in [UserKey.externalId, .userName] {
+            for key in [MatchKey.externalId, .userName] {
                 let field = key == .externalId ? object["externalId"] : object["userName"]
                 if let value = field?.stringValue, !value.isEmpty {
                     for user in try store.findUser(app: settings.app, by: key, value: value) {

@@ -4,6 +4,9 @@ public struct RunTally: Sendable, Hashable {
 
     public init() {}
 
+    /// The tally a run recorded (`RunRecord.counts`).
+    public init(counts: [String: Int]) { self.counts = counts }
+
     public mutating func add(_ key: String, _ amount: Int = 1) { counts[key, default: 0] += amount }
 
     public mutating func add(_ action: ProvisioningAction, _ status: EventStatus) {
@@ -14,6 +17,11 @@ public struct RunTally: Sendable, Hashable {
 
     public func count(_ action: ProvisioningAction, _ status: EventStatus) -> Int {
         self["\(action.rawValue).\(status.rawValue)"]
+    }
+
+    /// Events of `action`, whatever their status.
+    public func count(action: ProvisioningAction) -> Int {
+        EventStatus.allCases.reduce(0) { $0 + count(action, $1) }
     }
 
     public func count(status: EventStatus) -> Int {

@@ -8,16 +8,6 @@ extension RunRecord {
         ["id", "job", "app", "started", "finished", "outcome", "reason"] + ProvisioningAction.allCases.map(\.rawValue)
         + EventStatus.allCases.map(\.rawValue) + ["read", "inputs"]
 
-    /// Events recorded for `action`, whatever their status.
-    public func count(_ action: ProvisioningAction) -> Int {
-        EventStatus.allCases.reduce(0) { $0 + (counts["\(action.rawValue).\($1.rawValue)"] ?? 0) }
-    }
-
-    /// Events recorded with `status`, whatever their action.
-    public func count(_ status: EventStatus) -> Int {
-        ProvisioningAction.allCases.reduce(0) { $0 + (counts["\($1.rawValue).\(status.rawValue)"] ?? 0) }
-    }
-
     /// The record for `RecordWriter`: counts are numbers (0 when absent), times RFC 3339 UTC,
     /// `finished` null while unknown, `inputs` an array of the files read with their byte ranges.
     public var record: JSONObject {
@@ -26,13 +16,14 @@ extension RunRecord {
             "finished": finished.map { .string($0.rfc3339) } ?? .null,
             "outcome": outcome.map { .string($0.rawValue) } ?? .null, "reason": reason.map(JSONValue.string) ?? .null,
         ])
+        let tally = RunTally(counts: counts)
         for action in ProvisioningAction.allCases {
-            object.append(key: action.rawValue, value: .number(String(count(action))))
+            object.append(key: action.rawValue, value: .number(String(tally.count(action: action))))
         }
         for status in EventStatus.allCases {
-            object.append(key: status.rawValue, value: .number(String(count(status))))
+            object.append(key: status.rawValue, value: .number(String(tally.count(status: status))))
         }
-        object.append(key: "read", value: .number(String(counts["read"] ?? 0)))
+        object.append(key: "read", value: .number(String(tally.read)))
         object.append(key: "inputs", value: .array(inputs.map { .string($0) }))
         return object
     }

@@ -1,10 +1,5 @@
 import SCIMKit
 
-/// A local attribute a user can be found by.
-public enum UserKey: String, Sendable, Hashable, CaseIterable {
-    case id, userName, externalId, email
-}
-
 /// The local user store and provisioning history, as the core sees it.
 ///
 /// A run opens one transaction (`begin`), reads and writes through these calls, and then either
@@ -23,7 +18,7 @@ public protocol ProvisioningStore: AnyObject {
     func updateRun(_ run: RunRecord) throws(StoreError)
 
     // MARK: Users
-    func findUser(app: String, by key: UserKey, value: String) throws(StoreError) -> [LocalUser]
+    func findUser(app: String, by key: MatchKey, value: String) throws(StoreError) -> [LocalUser]
     func saveUser(_ user: LocalUser) throws(StoreError)
     func deleteUser(app: String, id: String) throws(StoreError)
     /// Gives a user a new SCIM id, memberships included.
