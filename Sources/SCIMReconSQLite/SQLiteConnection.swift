@@ -79,6 +79,12 @@ final class SQLiteConnection {
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// A row that cannot be read back as it was written: named by store, table and key, and
+    /// never turned into a default value.
+    func corrupt(_ what: String) -> StoreError {
+        StoreError(kind: .output, "\(path): the store is damaged: \(what)")
+    }
 }
 
 /// A prepared statement: bind by 1-based index, step, read columns.
@@ -139,11 +145,24 @@ final class SQLiteStatement {
     }
 
     /// A text column parsed as JSON straight from SQLite's buffer (no `String` in between), or
-    /// nil when it is NULL or not JSON.
-    func json(_ column: Int32, with parser: inout JSONParser) -> JSONValue? {
+    /// nil when it is NULL. A value that is not JSON is corruption: it throws, naming `row`
+    /// (`table users, row (app, id)…`), rather than reading as an empty value that a later write
+    /// would save over the row.
+    func json(_ column: Int32, with parser: inout JSONParser, row: @autoclosure () -> String) throws(StoreError)
+        -> JSONValue?
+    {
         guard let pointer = sqlite3_column_text(raw, column) else { return nil }
         let count = Int(sqlite3_column_bytes(raw, column))
-        return try? parser.parse(UnsafeBufferPointer(start: pointer, count: count))
+        do {
+            return try parser.parse(UnsafeBufferPointer(start: pointer, count: count))
+        } catch {
+            throw connection.corrupt("\(row()): column \(columnName(column)) is not valid JSON")
+        }
+    }
+
+    /// The name of result column `column`, for messages.
+    func columnName(_ column: Int32) -> String {
+        sqlite3_column_name(raw, column).map { String(cString: $0) } ?? "#\(column)"
     }
 
     func int64(_ column: Int32) -> Int64? {

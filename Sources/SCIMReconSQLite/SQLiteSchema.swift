@@ -102,5 +102,18 @@ enum SQLiteSchema {
         """
         DROP INDEX IF EXISTS events_by_app_time;
         """,
+        // 3: one application whatever its letter case (SPEC §2). `key` is the name folded in Swift
+        // (`AppName.key`); `name` the spelling first recorded. Stores written before this step get
+        // their applications registered, and other spellings rewritten, by
+        // `SQLiteStore.registerRecordedApps()` in the same migration transaction.
+        """
+        CREATE TABLE apps(
+            key TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
+
+    /// The migration after which `SQLiteStore.registerRecordedApps()` runs.
+    static let appsMigration = 3
 }

@@ -2,18 +2,22 @@ import SCIMKit
 import SCIMReconCore
 
 extension SQLiteStore {
-    func readGroup(_ statement: SQLiteStatement) -> LocalGroup {
-        LocalGroup(
-            app: statement.text(0) ?? "", id: statement.text(1) ?? "", displayName: statement.text(2) ?? "",
-            externalID: statement.text(3),
-            scim: statement.text(4).flatMap { try? JSONParser.parse($0) }?.objectValue ?? JSONObject())
+    func readGroup(_ statement: SQLiteStatement) throws(StoreError) -> LocalGroup {
+        let app = statement.text(0) ?? ""
+        let id = statement.text(1) ?? ""
+        let row = "table groups, row (app '\(app)', id '\(id)')"
+        guard let scim = try statement.json(4, with: &parser, row: row)?.objectValue else {
+            throw db.corrupt("\(row): column scim is not a JSON object")
+        }
+        return LocalGroup(
+            app: app, id: id, displayName: statement.text(2) ?? "", externalID: statement.text(3), scim: scim)
     }
 
     public func group(app: String, id: String) throws(StoreError) -> LocalGroup? {
         let statement = try db.statement(
             "SELECT app, id, display_name, external_id, scim FROM groups WHERE app = ? AND id = ?")
         statement.bind([.text(app), .text(id)])
-        return try statement.step() ? readGroup(statement) : nil
+        return try statement.step() ? try readGroup(statement) : nil
     }
 
     public func findGroup(app: String, displayName: String) throws(StoreError) -> LocalGroup? {
@@ -23,7 +27,7 @@ extension SQLiteStore {
             WHERE app = ? AND display_name_key = ? ORDER BY +id LIMIT 1
             """)
         statement.bind([.text(app), .text(displayName.lowercased())])
-        return try statement.step() ? readGroup(statement) : nil
+        return try statement.step() ? try readGroup(statement) : nil
     }
 
     public func saveGroup(_ group: LocalGroup) throws(StoreError) {

@@ -52,7 +52,7 @@ extension SQLiteStore: StoreQueries {
     }
 
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int {
-        let (clause, values) = Self.whereClause(filter)
+        let (clause, values) = Self.whereClause(try resolvingApps(filter))
         let statement = try db.statement("SELECT count(*) FROM events \(clause)")
         statement.bind(values)
         _ = try statement.step()
@@ -60,36 +60,46 @@ extension SQLiteStore: StoreQueries {
     }
 
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
-        let (clause, values) = Self.whereClause(filter)
+        let (clause, values) = Self.whereClause(try resolvingApps(filter))
         let statement = try db.statement(
             """
-            SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source
+            SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
             FROM events \(clause) ORDER BY time_ms, seq
             """)
         statement.bind(values)
-        while try statement.step() {
-            var changes: [AttributeChange] = []
-            if let array = statement.json(9, with: &parser)?.arrayValue {
-                for item in array {
-                    guard let object = item.objectValue else { continue }
-                    changes.append(
-                        AttributeChange(
-                            attribute: object["attribute"]?.stringValue ?? "", old: object["old"]?.stringValue,
-                            new: object["new"]?.stringValue))
+        while try statement.step() { try body(try readEvent(statement)) }
+    }
+
+    /// One row of the events query; a value that is not one the store writes is corruption.
+    func readEvent(_ statement: SQLiteStatement) throws(StoreError) -> ProvisioningEvent {
+        let row = "table events, row \(statement.int64(11) ?? 0)"
+        var changes: [AttributeChange] = []
+        if let stored = try statement.json(9, with: &parser, row: row) {
+            guard let array = stored.arrayValue else { throw db.corrupt("\(row): column changes is not a JSON array") }
+            for item in array {
+                guard let object = item.objectValue, let attribute = object["attribute"]?.stringValue else {
+                    throw db.corrupt("\(row): a change has no attribute")
                 }
+                changes.append(
+                    AttributeChange(
+                        attribute: attribute, old: object["old"]?.stringValue, new: object["new"]?.stringValue))
             }
-            let event = ProvisioningEvent(
-                time: Timestamp(millisecondsSince1970: statement.int64(0) ?? 0), run: statement.int64(1) ?? 0,
-                app: statement.text(2) ?? "", user: statement.text(3), userID: statement.text(4),
-                externalID: statement.text(5),
-                action: ProvisioningAction(rawValue: statement.text(6) ?? "") ?? .update,
-                status: EventStatus(rawValue: statement.text(7) ?? "") ?? .failure, reason: statement.text(8),
-                changes: changes, source: statement.text(10) ?? "")
-            try body(event)
         }
+        guard let action = statement.text(6).flatMap(ProvisioningAction.init(rawValue:)) else {
+            throw db.corrupt("\(row): unknown action '\(statement.text(6) ?? "")'")
+        }
+        guard let status = statement.text(7).flatMap(EventStatus.init(rawValue:)) else {
+            throw db.corrupt("\(row): unknown status '\(statement.text(7) ?? "")'")
+        }
+        return ProvisioningEvent(
+            time: Timestamp(millisecondsSince1970: statement.int64(0) ?? 0), run: statement.int64(1) ?? 0,
+            app: statement.text(2) ?? "", user: statement.text(3), userID: statement.text(4),
+            externalID: statement.text(5), action: action, status: status, reason: statement.text(8),
+            changes: changes, source: statement.text(10) ?? "")
     }
 
     public func forEachUser(app: String?, user: String?, _ body: (LocalUser, [String]) throws -> Void) throws {
+        let app = try app.map(storedSpelling)
         var clauses: [String] = []
         var values: [SQLiteValue] = []
         if let app {
@@ -111,12 +121,13 @@ extension SQLiteStore: StoreQueries {
             "SELECT \(Self.userColumns) FROM users \(clause) ORDER BY app, user_name_key, id")
         statement.bind(values)
         while try statement.step() {
-            let local = readUser(statement)
+            let local = try readUser(statement)
             try body(local, try groupNames(app: local.app, userID: local.id))
         }
     }
 
     public func forEachGroup(app: String?, _ body: (LocalGroup, [String]) throws -> Void) throws {
+        let app = try app.map(storedSpelling)
         let statement = try db.uncachedStatement(
             """
             SELECT app, id, display_name, external_id, scim FROM groups \(app == nil ? "" : "WHERE app = ?")
@@ -124,7 +135,7 @@ extension SQLiteStore: StoreQueries {
             """)
         statement.bind(app.map { [.text($0)] } ?? [])
         while try statement.step() {
-            let group = readGroup(statement)
+            let group = try readGroup(statement)
             let members = try db.statement(
                 """
                 SELECT coalesce(u.user_name, m.user_id) FROM memberships m
@@ -142,19 +153,35 @@ extension SQLiteStore: StoreQueries {
         let statement = try db.uncachedStatement(
             "SELECT id, job, app, started_ms, finished_ms, outcome, reason, counts, inputs FROM runs ORDER BY id")
         while try statement.step() {
+            let id = statement.int64(0) ?? 0
+            let row = "table runs, row \(id)"
             var counts: [String: Int] = [:]
-            if let object = statement.text(7).flatMap({ try? JSONParser.parse($0) })?.objectValue {
-                for member in object { counts[member.key] = member.value.doubleValue.map { Int($0) } }
+            guard let storedCounts = try statement.json(7, with: &parser, row: row)?.objectValue else {
+                throw db.corrupt("\(row): column counts is not a JSON object")
             }
-            let inputs =
-                statement.text(8).flatMap { try? JSONParser.parse($0) }?.arrayValue?.compactMap(\.stringValue) ?? []
+            for member in storedCounts {
+                guard let number = member.value.doubleValue else {
+                    throw db.corrupt("\(row): count '\(member.key)' is not a number")
+                }
+                counts[member.key] = Int(number)
+            }
+            guard let storedInputs = try statement.json(8, with: &parser, row: row)?.arrayValue else {
+                throw db.corrupt("\(row): column inputs is not a JSON array")
+            }
+            let inputs = storedInputs.compactMap(\.stringValue)
+            var outcome: RunOutcome?
+            if let text = statement.text(5) {
+                guard let known = RunOutcome(rawValue: text) else {
+                    throw db.corrupt("\(row): unknown outcome '\(text)'")
+                }
+                outcome = known
+            }
             try body(
                 RunRecord(
-                    id: statement.int64(0) ?? 0, job: statement.text(1) ?? "", app: statement.text(2) ?? "",
+                    id: id, job: statement.text(1) ?? "", app: statement.text(2) ?? "",
                     started: Timestamp(millisecondsSince1970: statement.int64(3) ?? 0),
-                    finished: statement.int64(4).map(Timestamp.init(millisecondsSince1970:)),
-                    outcome: statement.text(5).flatMap(RunOutcome.init(rawValue:)), reason: statement.text(6),
-                    counts: counts, inputs: inputs))
+                    finished: statement.int64(4).map(Timestamp.init(millisecondsSince1970:)), outcome: outcome,
+                    reason: statement.text(6), counts: counts, inputs: inputs))
         }
     }
 

@@ -19,6 +19,8 @@ public final class SQLiteStore: ProvisioningStore {
     var parser = JSONParser()
     /// The current transaction's appended events (see `SQLiteStore+DeferredIndexes`).
     var bulk = BulkState()
+    /// Application spellings read from the `apps` table, by folded key.
+    var appNames: [String: String] = [:]
 
     /// Opens (creating and migrating if needed) the store at `path`.
     /// - Parameter writable: take the run lock and allow writes; readers (`report`, `users`) pass false.
@@ -68,6 +70,7 @@ public final class SQLiteStore: ProvisioningStore {
         do {
             for index in version..<SQLiteSchema.migrations.count {
                 try db.execute(SQLiteSchema.migrations[index])
+                if index + 1 == SQLiteSchema.appsMigration { try registerRecordedApps() }
             }
             try db.execute("PRAGMA user_version=\(SQLiteSchema.migrations.count)")
             try db.execute("COMMIT")
@@ -92,6 +95,7 @@ public final class SQLiteStore: ProvisioningStore {
     public func rollback() {
         try? db.execute("ROLLBACK")
         bulk = BulkState()
+        appNames = [:]
     }
 
     // MARK: Runs
@@ -122,15 +126,25 @@ public final class SQLiteStore: ProvisioningStore {
     static let userColumns =
         "app, id, attributes, active, scim, disabled_ms, delete_after_ms"
 
-    func readUser(_ statement: SQLiteStatement) -> LocalUser {
-        var attributes: [String: String] = [:]
-        if let object = statement.json(2, with: &parser)?.objectValue {
-            for member in object { if let value = member.value.stringValue { attributes[member.key] = value } }
+    func readUser(_ statement: SQLiteStatement) throws(StoreError) -> LocalUser {
+        let app = statement.text(0) ?? ""
+        let id = statement.text(1) ?? ""
+        let row = "table users, row (app '\(app)', id '\(id)')"
+        guard let stored = try statement.json(2, with: &parser, row: row), let object = stored.objectValue else {
+            throw db.corrupt("\(row): column attributes is not a JSON object")
         }
-        let scim = statement.json(4, with: &parser)?.objectValue ?? JSONObject()
+        var attributes: [String: String] = [:]
+        for member in object {
+            guard let value = member.value.stringValue else {
+                throw db.corrupt("\(row): attribute '\(member.key)' is not a string")
+            }
+            attributes[member.key] = value
+        }
+        guard let scim = try statement.json(4, with: &parser, row: row)?.objectValue else {
+            throw db.corrupt("\(row): column scim is not a JSON object")
+        }
         return LocalUser(
-            app: statement.text(0) ?? "", id: statement.text(1) ?? "", attributes: attributes,
-            active: statement.int64(3) == 1, scim: scim,
+            app: app, id: id, attributes: attributes, active: statement.int64(3) == 1, scim: scim,
             disabledAt: statement.int64(5).map(Timestamp.init(millisecondsSince1970:)),
             deleteAfter: statement.int64(6).map(Timestamp.init(millisecondsSince1970:))
         )
@@ -140,7 +154,7 @@ public final class SQLiteStore: ProvisioningStore {
         let statement = try db.statement(sql)
         statement.bind(values)
         var result: [LocalUser] = []
-        while try statement.step() { result.append(readUser(statement)) }
+        while try statement.step() { result.append(try readUser(statement)) }
         return result
     }
 

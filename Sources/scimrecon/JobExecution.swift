@@ -59,7 +59,7 @@ struct JobExecution {
         }
         for warning in result.warnings { Diagnostics.warning(warning) }
         let label = options.dryRun ? "dry run" : "run \(result.run.id)"
-        Diagnostics.info("scimrecon: \(label) (\(settings.job), \(settings.app)): \(result.tally.summary)")
+        Diagnostics.info("scimrecon: \(label) (\(settings.job), \(result.run.app)): \(result.tally.summary)")
         switch result.run.outcome {
         case .stopped:
             Diagnostics.error("\(result.reason ?? "a safety guard stopped the run"); nothing was applied")

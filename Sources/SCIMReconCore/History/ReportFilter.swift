@@ -5,7 +5,7 @@ import SCIMKit
 public struct ReportFilter: Sendable, Hashable {
     /// `--user` patterns (`UserPattern`): userName, email, externalId or SCIM id.
     public var users: [String]
-    /// `--app` names, compared exactly.
+    /// `--app` names, compared case-insensitively (`AppName`).
     public var apps: [String]
     /// Inclusive lower bound on the event time.
     public var since: Timestamp?
@@ -38,7 +38,7 @@ public struct ReportFilter: Sendable, Hashable {
     public func matches(_ event: ProvisioningEvent, email: String? = nil) -> Bool {
         if let since, event.time < since { return false }
         if let until, event.time >= until { return false }
-        if !apps.isEmpty, !apps.contains(event.app) { return false }
+        if !apps.isEmpty, !apps.contains(where: { AppName.same($0, event.app) }) { return false }
         if !actions.isEmpty, !actions.contains(event.action) { return false }
         if !statuses.isEmpty, !statuses.contains(event.status) { return false }
         if !runs.isEmpty, !runs.contains(event.run) { return false }

@@ -43,6 +43,8 @@ public final class Reconciler {
     var lastResourceID: String?
     /// Work prepared ahead for the next `apply` (by the log pipeline); consumed by that call.
     var prepared = PreparedWork()
+    /// Records' `app` values as the store spells them, by folded key.
+    private var appSpellings: [String: String] = [:]
 
     public init(store: any ProvisioningStore, settings: ReconcileSettings, run: Int64, now: Timestamp) {
         self.store = store
@@ -52,6 +54,17 @@ public final class Reconciler {
     }
 
     var policy: Policy { settings.policy }
+
+    /// The application a record belongs to, as the store spells it: the record's own `app`, else
+    /// the job's. Any letter case names the same application (SPEC §2).
+    public func resolveApp(_ name: String?) throws(StoreError) -> String {
+        guard let name, !AppName.same(name, settings.app) else { return settings.app }
+        let key = AppName.key(name)
+        if let known = appSpellings[key] { return known }
+        let known = try store.canonicalApp(name)
+        appSpellings[key] = known
+        return known
+    }
 
     /// Counts one record read from an input.
     public func countRead(_ key: String = "read") { tally.add(key) }
@@ -84,7 +97,7 @@ public final class Reconciler {
     /// Returns the SCIM id of the resource it created or matched, when there is one.
     @discardableResult
     public func apply(_ request: SCIMRequest) throws -> String? {
-        let app = request.app ?? settings.app
+        let app = try resolveApp(request.app)
         lastResourceID = nil
         let work = prepared
         prepared = PreparedWork()

@@ -62,6 +62,7 @@ extension RunEngine {
             bulk.operations.enumerated().map { ($0.element, $0.offset + 1) }, uniquingKeysWith: { first, _ in first })
         var resolver = BulkIDResolver()
         var errors = 0
+        let app = try reconciler.resolveApp(request.app)
         for operation in ordered {
             let number = index[operation] ?? 0
             let source = "\(request.source)#\(number)"
@@ -71,7 +72,7 @@ extension RunEngine {
             hash.combine(String(number))
             let fingerprint = hash.hex
             if let limit = bulk.failOnErrors, errors >= limit {
-                guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { continue }
+                guard try !alreadyApplied(fingerprint, app: app, reconciler: reconciler) else { continue }
                 try reconciler.recordFailure(
                     .rule(
                         "bulk.fail-on-errors", "not applied: the bulk request's failOnErrors limit \(limit) was reached"
@@ -79,7 +80,7 @@ extension RunEngine {
                     time: request.time, source: source)
                 continue
             }
-            guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { continue }
+            guard try !alreadyApplied(fingerprint, app: app, reconciler: reconciler) else { continue }
             let failuresBefore = reconciler.tally.failures
             do {
                 var path = try RequestPath(operation.path)

@@ -117,7 +117,7 @@ extension RunEngine {
             return
         case .invalid(let error):
             reconciler.countRead()
-            guard try !alreadyApplied(line.fingerprint, reconciler: reconciler) else { return }
+            guard try !alreadyApplied(line.fingerprint, app: settings.app, reconciler: reconciler) else { return }
             try reconciler.recordFailure(error, source: "\(input.path):\(line.number)")
             return
         case .request(let decoded, let prepared):
@@ -130,7 +130,9 @@ extension RunEngine {
             reconciler.countRead("get")
             return
         }
-        guard try !alreadyApplied(fingerprint, reconciler: reconciler) else { return }
+        // A record already applied is recognised whichever spelling of its app brings it back.
+        guard try !alreadyApplied(fingerprint, app: try reconciler.resolveApp(request.app), reconciler: reconciler)
+        else { return }
         try failPoints.reach(.applying)
         if request.path.endpoint == .bulk {
             try replayBulkRequest(request, input: input, reconciler: reconciler)
@@ -140,13 +142,14 @@ extension RunEngine {
         }
     }
 
-    /// Whether a replayed record was applied by an earlier run; marks it applied otherwise.
-    func alreadyApplied(_ fingerprint: String, reconciler: Reconciler) throws -> Bool {
-        if try store.isApplied(app: settings.app, fingerprint: fingerprint) {
+    /// Whether a replayed record was applied to `app` (as the store spells it) by an earlier run;
+    /// marks it applied otherwise.
+    func alreadyApplied(_ fingerprint: String, app: String, reconciler: Reconciler) throws -> Bool {
+        if try store.isApplied(app: app, fingerprint: fingerprint) {
             reconciler.countRead("duplicate")
             return true
         }
-        try store.markApplied(app: settings.app, fingerprint: fingerprint, run: reconciler.run)
+        try store.markApplied(app: app, fingerprint: fingerprint, run: reconciler.run)
         return false
     }
 }

@@ -55,7 +55,8 @@ public struct RunResult: Sendable {
 /// plan, then commits, or rolls back and records why.
 public final class RunEngine {
     let store: any ProvisioningStore
-    let settings: ReconcileSettings
+    /// The job's settings; `execute` replaces the app by the spelling the store keeps for it.
+    private(set) var settings: ReconcileSettings
     let options: RunOptions
     /// Called with every event as it is decided (the plan printer).
     public var observer: ((ProvisioningEvent) -> Void)?
@@ -82,6 +83,12 @@ public final class RunEngine {
     /// after rolling back; a guard stop or an abort is a result with that outcome.
     public func execute(_ inputs: [ResolvedInput]) throws -> RunResult {
         try store.begin()
+        do {
+            settings.app = try store.canonicalApp(settings.app)
+        } catch {
+            store.rollback()
+            throw error
+        }
         var runRecord = RunRecord(id: 0, job: settings.job, app: settings.app, started: options.now)
         let reconciler: Reconciler
         do {
@@ -165,6 +172,7 @@ public final class RunEngine {
         if !options.dryRun {
             try store.begin()
             do {
+                _ = try store.canonicalApp(settings.app)
                 runRecord.id = try store.insertRun(runRecord)
                 try store.updateRun(runRecord)
                 for var event in withheld {
@@ -193,6 +201,7 @@ public final class RunEngine {
         if !options.dryRun {
             try store.begin()
             do {
+                _ = try store.canonicalApp(settings.app)
                 runRecord.id = try store.insertRun(runRecord)
                 try store.updateRun(runRecord)
                 var copy = event

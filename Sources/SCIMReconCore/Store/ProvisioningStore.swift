@@ -13,6 +13,11 @@ public protocol ProvisioningStore: AnyObject {
     func commit() throws(StoreError)
     func rollback()
 
+    // MARK: Applications
+    /// The spelling the store keeps for the application `name` (compared by `AppName.key`);
+    /// a new application is registered under `name` as given, inside the current transaction.
+    func canonicalApp(_ name: String) throws(StoreError) -> String
+
     // MARK: Runs
     func insertRun(_ run: RunRecord) throws(StoreError) -> Int64
     func updateRun(_ run: RunRecord) throws(StoreError)

@@ -6,6 +6,9 @@ public protocol StoreQueries: AnyObject {
     /// concurrent run is seen wholly before or wholly after.
     func reading<T>(_ body: () throws -> T) throws -> T
 
+    /// The applications the store knows, as it spells them, sorted by their folded names.
+    func applications() throws(StoreError) -> [String]
+
     func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int
     /// Events matching `filter` in time order (then the order they were recorded).
     func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws
