@@ -13,13 +13,21 @@ import SCIMReconCore
 final class RunLock {
     private let descriptor: Int32
 
-    init(storePath: String) throws(StoreError) {
+    /// Takes the lock. With `create` false (a dry run) a missing lock file is not created, and
+    /// the lock is then not taken (nil): SQLite's own locking keeps the dry run's rolled-back
+    /// transaction apart from a run that starts meanwhile.
+    static func take(storePath: String, create: Bool) throws(StoreError) -> RunLock? {
+        guard create || access(storePath + ".lock", F_OK) == 0 else { return nil }
+        return try RunLock(storePath: storePath, create: create)
+    }
+
+    private init(storePath: String, create: Bool) throws(StoreError) {
         let lockPath = storePath + ".lock"
         let directory = (storePath as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
+        if create, !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(lockPath, O_RDWR | (create ? O_CREAT : 0) | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw StoreError(
                 kind: .output,

@@ -23,11 +23,16 @@ public final class SQLiteStore: ProvisioningStore {
     var appNames: [String: String] = [:]
 
     /// Opens (creating and migrating if needed) the store at `path`.
-    /// - Parameter writable: take the run lock and allow writes; readers (`report`, `users`) pass false.
-    public init(path: String, writable: Bool) throws(StoreError) {
+    /// - Parameters:
+    ///   - writable: take the run lock and allow writes; readers (`report`, `users`) pass false.
+    ///   - dryRun: a plan that rolls back: it never creates the store or its lock file.
+    public init(path: String, writable: Bool, dryRun: Bool = false) throws(StoreError) {
         location = path
         if writable {
-            lock = try RunLock(storePath: path)
+            if dryRun, access(path, F_OK) != 0 {
+                throw StoreError(kind: .input, "\(path): no store here yet")
+            }
+            lock = try RunLock.take(storePath: path, create: !dryRun)
         } else {
             lock = nil
             guard access(path, F_OK) == 0 else {

@@ -15,7 +15,7 @@ struct JobExecution {
     var printPlan = false
 
     func execute() throws {
-        let store = try StoreAccess.open(storeLocation, writable: true)
+        let store = try StoreAccess.openForRun(storeLocation, dryRun: options.dryRun)
         let engine = RunEngine(store: store, settings: settings, options: options)
         let planSink = printPlan ? OutputSink.standardOutput() : nil
         if let planSink {

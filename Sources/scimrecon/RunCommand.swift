@@ -41,11 +41,11 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let loaded = try JobCommand.load(job)
         let inputs = try JobCommand.resolveInputs(loaded)
+        let reports = try InputValidator.validate(inputs, settings: JobCommand.settings(loaded), now: Clock.now())
         var problems = 0
-        for input in inputs {
-            let report = try InputValidator.validate(input)
-            let kind = input.format.rawValue + (input.isSnapshot ? ", snapshot" : "")
-            Diagnostics.info("\(input.path): \(kind): \(report.records) records, \(report.problemCount) invalid")
+        for report in reports {
+            let kind = report.format.rawValue + (report.isSnapshot ? ", snapshot" : "")
+            Diagnostics.info("\(report.path): \(kind): \(report.records) records, \(report.problemCount) invalid")
             for problem in report.problems { Diagnostics.info("  \(problem)") }
             if report.problemCount > report.problems.count {
                 Diagnostics.info("  … and \(report.problemCount - report.problems.count) more")

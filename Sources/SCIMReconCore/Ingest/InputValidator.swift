@@ -1,91 +1,72 @@
 import SCIMKit
 
-/// What `validate` found in one input: how many records it read and which do not parse.
+/// What `validate` found in one input: how many records it read and which would fail.
 public struct ValidationReport: Sendable {
+    public var path: String
+    public var format: InputFormat
+    public var isSnapshot: Bool
     public var records = 0
     /// `file:line: code: sentence`, the first `limit` of them.
     public var problems: [String] = []
     public var problemCount = 0
+
+    public init(path: String, format: InputFormat, isSnapshot: Bool) {
+        self.path = path
+        self.format = format
+        self.isSnapshot = isSnapshot
+    }
 }
 
-/// Reads an input the way a run would, without a store: every record must parse and form a valid
-/// SCIM message. Nothing is applied, so semantic checks that need the store (unknown ids,
-/// matches) are left to `plan`.
+/// Checks a job's inputs by running them: the same record sources, mapping and rules as `run`,
+/// against an empty store held in memory, so `validate` and `run` cannot disagree about a record
+/// and nothing is created on disk.
+///
+/// A failure that only says something about the state of a real store (an id the empty store
+/// does not have, an ambiguous match) is not a problem of the input, and is not counted.
 public enum InputValidator {
-    public static func validate(_ input: ResolvedInput, limit: Int = 20) throws -> ValidationReport {
-        var report = ValidationReport()
-        func problem(_ location: String, _ error: IngestError) {
-            report.problemCount += 1
-            if report.problems.count < limit { report.problems.append("\(location): \(error.reason)") }
+    /// Reason codes that depend on what the store holds, not on the record.
+    public static let stateDependentReasons: Set<String> = [
+        "resource.unknown-id", "resource.already-deleted", "match.ambiguous",
+    ]
+
+    /// Reads every input in order; throws for an input that cannot be read at all, as `run` does.
+    public static func validate(
+        _ inputs: [ResolvedInput], settings: ReconcileSettings, now: Timestamp, limit: Int = 20
+    ) throws -> [ValidationReport] {
+        var reports = inputs.map { ValidationReport(path: $0.path, format: $0.format, isSnapshot: $0.isSnapshot) }
+        var checked = settings
+        checked.policy.onError = .continue
+        var options = RunOptions(now: now)
+        options.force = true
+        options.useCheckpoints = false
+        let engine = RunEngine(store: InMemoryStore(recordsHistory: false), settings: checked, options: options)
+        func add(_ problem: String, at index: Int) {
+            reports[index].problemCount += 1
+            if reports[index].problems.count < limit { reports[index].problems.append(problem) }
         }
-        func check(_ location: String, _ body: () throws -> Void) rethrows {
-            report.records += 1
-            do { try body() } catch let error as IngestError { problem(location, error) } catch let error as SCIMError {
-                problem(location, .scim(error))
+        engine.observer = { event in
+            guard event.status == .failure, let reason = event.reason else { return }
+            let code = String(reason.prefix { $0 != ":" })
+            guard !stateDependentReasons.contains(code) else { return }
+            guard let index = inputs.firstIndex(where: { owns($0.path, source: event.source) }) else { return }
+            add("\(event.source): \(reason)", at: index)
+        }
+        let result = try engine.execute(inputs)
+        for (offset, read) in result.recordsByInput.enumerated() where offset < reports.count {
+            reports[offset].records = read.records
+        }
+        for problem in result.snapshotProblems {
+            if let index = inputs.firstIndex(where: { owns($0.path, source: problem) }) {
+                add(problem, at: index)
             }
         }
-        switch input.format {
-        case .scimLog:
-            let reader: LineReader
-            do { reader = try LineReader(path: input.path) } catch {
-                throw IngestError(code: "input.unreadable", message: error.message, location: input.path)
-            }
-            try reader.forEachLine { line, number, _, _ in
-                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return true }
-                try check("\(input.path):\(number)") {
-                    let value: JSONValue
-                    do { value = try JSONParser.parse(line) } catch {
-                        throw IngestError.rule("record.invalid-json", "the line is not valid JSON (\(error))")
-                    }
-                    let request = try LogRecordParser.request(from: value, source: "", fingerprint: "")
-                    if request.path.endpoint == .bulk, let body = request.body {
-                        _ = try BulkIDResolver.order(try BulkRequest(json: body).operations)
-                    } else if request.method == "PATCH", let body = request.body {
-                        _ = try PatchRequest(json: body)
-                    }
-                }
-                return true
-            }
-            if let partial = reader.trailingPartialLine {
-                problem("\(input.path):\(partial.number)", .rule("record.incomplete", "the last line has no newline"))
-            }
-        case .scimBulk:
-            try check(input.path) {
-                let identity = try FileIdentity(path: input.path)
-                let bytes = try FileIdentity.readBytes(path: input.path, offset: 0, count: Int(identity.size))
-                let value: JSONValue
-                do { value = try JSONParser.parse(bytes) } catch {
-                    throw IngestError.rule("input.invalid-json", "not valid JSON (\(error))")
-                }
-                _ = try BulkIDResolver.order(try BulkRequest(json: value).operations)
-            }
-        case .scimList:
-            let scanner = try JSONElementScanner(path: input.path)
-            try scanner.forEachElement { element, line in
-                try check("\(input.path):\(line)") {
-                    guard let object = (try? JSONParser.parse(element))?.objectValue else {
-                        throw IngestError.rule("record.invalid-json", "the resource is not a valid JSON object")
-                    }
-                    _ = try SCIMResource.normalizedUser(object)
-                }
-            }
-            if scanner.truncated {
-                problem(input.path, .rule("input.truncated", "the document ends before it is closed"))
-            }
-        case .csv:
-            let reader = try CSVReader(path: input.path, skipLines: input.skip)
-            let builder = try CSVRowBuilder(header: reader.header, columns: input.columns, path: input.path)
-            try reader.forEachRecord { record in
-                try check("\(input.path):\(record.line)") {
-                    if let problem = record.problem { throw IngestError.csv(problem) }
-                    _ = try SCIMResource.normalizedUser(try builder.resource(from: record.fields))
-                }
-                return true
-            }
-        case .graphLogs:
-            throw IngestError(
-                code: "input.unsupported", message: "the graph-logs format is not supported yet", location: input.path)
-        }
-        return report
+        return reports
+    }
+
+    /// Whether `source` (`path:line`, `path#operation`, `path: …`) names a record of `path`.
+    static func owns(_ path: String, source: String) -> Bool {
+        guard source.hasPrefix(path) else { return false }
+        let rest = source.dropFirst(path.count)
+        return rest.isEmpty || rest.first == ":" || rest.first == "#"
     }
 }

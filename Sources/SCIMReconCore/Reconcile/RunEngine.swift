@@ -49,6 +49,11 @@ public struct RunResult: Sendable {
     /// The deprovisions a guard withheld, when it stopped the run.
     public var withheld: [ProvisioningEvent]
     public var warnings: [String]
+    /// Why a snapshot looks incomplete (empty, truncated, fewer resources than `totalResults`),
+    /// whether or not `--force` let the run go on.
+    public var snapshotProblems: [String] = []
+    /// Records read from each input, in the order the inputs were read.
+    public var recordsByInput: [(path: String, records: Int)] = []
 }
 
 /// Runs a job: reads every input, reconciles in one transaction, checks the guards on the whole
@@ -69,6 +74,7 @@ public final class RunEngine {
     var warnings: [String] = []
     var snapshotProblems: [String] = []
     var inputsRead: [String] = []
+    var recordsByInput: [(path: String, records: Int)] = []
     /// Fires `options.failPoint` when its phase is reached.
     let failPoints: FailPointCounter
 
@@ -97,7 +103,9 @@ public final class RunEngine {
             reconciler.observer = observer
             let activeBefore = try store.userCount(app: settings.app, activeOnly: true)
             for input in inputs {
+                let before = reconciler.tally.read
                 try read(input, into: reconciler)
+                recordsByInput.append((input.path, reconciler.tally.read - before))
             }
             if inputs.contains(where: \.isSnapshot) {
                 try reconciler.deprovisionAbsent(app: settings.app, time: options.now, source: "snapshot: absent")
@@ -133,7 +141,9 @@ public final class RunEngine {
             }
             try failPoints.reach(.afterCommit)
         }
-        return RunResult(run: runRecord, tally: reconciler.tally, reason: nil, withheld: [], warnings: warnings)
+        return RunResult(
+            run: runRecord, tally: reconciler.tally, reason: nil, withheld: [], warnings: warnings,
+            snapshotProblems: snapshotProblems, recordsByInput: recordsByInput)
     }
 
     /// The first guard the plan trips, as a reason (`code: sentence`), or nil.
@@ -186,7 +196,8 @@ public final class RunEngine {
             }
         }
         return RunResult(
-            run: runRecord, tally: reconciler.tally, reason: reason, withheld: withheld, warnings: warnings)
+            run: runRecord, tally: reconciler.tally, reason: reason, withheld: withheld, warnings: warnings,
+            snapshotProblems: snapshotProblems, recordsByInput: recordsByInput)
     }
 
     /// Records an aborted run and the failure that aborted it.

@@ -27,12 +27,16 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     }
 
     public let location: String
+    /// Whether events are kept; `validate` passes false so a large input does not fill memory
+    /// with a history nobody reads.
+    public let recordsHistory: Bool
     var contents = Contents()
     private var saved: Contents?
 
     /// An empty store; `location` names it in messages.
-    public init(location: String = "(memory)") {
+    public init(location: String = "(memory)", recordsHistory: Bool = true) {
         self.location = location
+        self.recordsHistory = recordsHistory
     }
 
     // MARK: Transactions
@@ -190,6 +194,7 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     // MARK: History
 
     public func appendEvent(_ event: ProvisioningEvent, email: String?) throws(StoreError) {
+        guard recordsHistory else { return }
         contents.events.append((event, email))
     }
 
