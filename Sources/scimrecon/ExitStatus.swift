@@ -12,6 +12,9 @@ enum ExitStatus: Int32 {
     case guardStopped = 3
     /// An input could not be read, or a record failed under `on_error: abort`; nothing applied.
     case inputFailed = 4
+    /// The run was applied and committed, but one of its reports could not be written
+    /// (`EX_CANTCREAT`); the message gives the commands that regenerate each missing report.
+    case reportNotWritten = 73
     /// The store or a report could not be written; nothing applied.
     case outputFailed = 74
     /// Another run holds the store's lock; cron may retry later.

@@ -28,7 +28,7 @@ struct JobExecution {
             bar = ProgressBar()
             engine.progress = { done, total in bar?.update(done: done, total: total) }
         }
-        var pending: [(file: AtomicFile, path: String)] = []
+        var pending: [PendingReport] = []
         engine.beforeCommit = { run in
             pending = try writeReports(store: store, run: run)
         }
@@ -41,22 +41,7 @@ struct JobExecution {
         }
         bar?.clear()
         try planSink?.flush()
-        let failPoints = FailPointCounter(options.failPoint)
-        for (index, report) in pending.enumerated() {
-            do {
-                try failPoints.reach(.reports)
-                try report.file.commit()
-            } catch let error as CustomStringConvertible {
-                // The run is committed; only the rename failed. A later run does not rewrite this
-                // report (its own reports cover its own window); the hint regenerates it.
-                for unwritten in pending[index...] { unwritten.file.abandon() }
-                Diagnostics.error(
-                    "\(error.description); run \(result.run.id) was applied, its report was not written "
-                        + "(regenerate it with `scimrecon report --run \(result.run.id) --output \(report.path)`)")
-                throw CommandExit(status: .outputFailed)
-            }
-            Diagnostics.info("scimrecon: wrote \(report.path)")
-        }
+        try commitReports(pending, run: result.run)
         for warning in result.warnings { Diagnostics.warning(warning) }
         let label = options.dryRun ? "dry run" : "run \(result.run.id)"
         Diagnostics.info("scimrecon: \(label) (\(settings.job), \(result.run.app)): \(result.tally.summary)")
@@ -84,31 +69,38 @@ struct JobExecution {
         }
     }
 
+    /// A job report written into its temporary file, waiting for the run's commit.
+    struct PendingReport {
+        var file: AtomicFile
+        var path: String
+        var format: ReportFormat
+        var filter: ReportFilter
+        var written: ReportTotals
+    }
+
     /// Prunes history past `keep_history`, then writes the job's `reports:` entries into
     /// temporary files; they are renamed into place only once the run has committed.
-    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws -> [(
-        file: AtomicFile, path: String
-    )] {
+    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws -> [PendingReport] {
         if let keep = keepHistoryMilliseconds {
             let pruned = try store.pruneEvents(before: options.now.adding(milliseconds: -keep))
             if pruned > 0 { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
         }
-        var files: [(file: AtomicFile, path: String)] = []
+        var files: [PendingReport] = []
         do {
             for report in reports {
-                let filter = try ReportOptions.filter(
-                    users: report.users, apps: [], since: report.since, until: report.until, actions: report.actions,
-                    statuses: report.statuses, runs: [], now: options.now)
-                guard let format = ReportFormat(rawValue: report.format) else {
-                    throw UsageError(
-                        message: "\(settings.job): report format '\(report.format)' is not json, jsonl, csv or xml")
+                let filter: ReportFilter
+                do {
+                    filter = try report.filter(run: run.id, app: run.app, now: options.now)
+                } catch {
+                    throw UsageError(message: "\(settings.job): reports (line \(report.line)): \(error)")
                 }
                 let path = report.outputPath(
-                    name: settings.job, app: settings.app, date: options.now.dateString, run: run.id)
+                    name: settings.job, app: run.app, date: options.now.dateString, run: run.id)
                 let file = try ReportOptions.openAtomic(path)
-                files.append((file, path))
-                try ReportOptions.writeEvents(
-                    store: store, filter: filter, format: format, sink: file.sink, generatedAt: options.now)
+                let totals = try ReportOptions.writeEvents(
+                    store: store, filter: filter, format: report.format, sink: file.sink, generatedAt: options.now)
+                files.append(
+                    PendingReport(file: file, path: path, format: report.format, filter: filter, written: totals))
                 try file.sink.flush()
             }
         } catch {
@@ -116,6 +108,33 @@ struct JobExecution {
             throw error
         }
         return files
+    }
+
+    /// Renames the reports into place after the commit. A report that cannot be renamed leaves
+    /// the run applied: that is its own outcome (exit 73, not 74's "nothing applied"), and every
+    /// report not written is named with the command that regenerates exactly it.
+    func commitReports(_ pending: [PendingReport], run: RunRecord) throws {
+        let failPoints = FailPointCounter(options.failPoint)
+        for (index, report) in pending.enumerated() {
+            do {
+                try failPoints.reach(.reports)
+                try report.file.commit()
+            } catch let error as CustomStringConvertible {
+                for unwritten in pending[index...] { unwritten.file.abandon() }
+                Diagnostics.error(
+                    "\(error.description); run \(run.id) was applied, but \(pending.count - index) of its reports "
+                        + "were not written; regenerate them with:")
+                for unwritten in pending[index...] {
+                    Diagnostics.info(
+                        "  "
+                            + ReportOptions.regenerateCommand(
+                                store: storeLocation, filter: unwritten.filter, format: unwritten.format,
+                                output: unwritten.path))
+                }
+                throw CommandExit(status: .reportNotWritten)
+            }
+            Diagnostics.info("scimrecon: wrote \(report.path): \(report.written.summary)")
+        }
     }
 }
 

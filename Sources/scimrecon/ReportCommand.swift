@@ -25,12 +25,13 @@ struct ReportCommand: ParsableCommand {
         let filter = try ReportOptions.filter(
             users: user, apps: app, since: since, until: until, actions: action, statuses: status, runs: runs, now: now)
         let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
-        var count = 0
+        var totals = ReportTotals()
         try ReportOptions.withOutput(output) { sink in
-            count = try ReportOptions.writeEvents(
+            totals = try ReportOptions.writeEvents(
                 store: queries, filter: filter, format: reportFormat, sink: sink, generatedAt: now)
         }
-        Diagnostics.info("scimrecon: \(count) events (\(filter.summary))\(output.map { " written to \($0)" } ?? "")")
+        Diagnostics.info(
+            "scimrecon: \(totals.summary) for \(filter.summary)\(output.map { ", written to \($0)" } ?? "")")
     }
 }
 

@@ -65,18 +65,49 @@ enum ReportOptions {
 
     /// Streams the events matching `filter`: a count first (the JSON header needs it), then the
     /// events, both inside one read transaction so they agree.
-    /// Returns how many events it wrote.
+    /// Returns what it wrote, by action and status.
     @discardableResult
     static func writeEvents(
         store: any StoreQueries, filter: ReportFilter, format: ReportFormat, sink: OutputSink, generatedAt: Timestamp
-    ) throws -> Int {
+    ) throws -> ReportTotals {
         let writer = makeEventReportWriter(format, sink: sink)
         return try store.reading {
             let count = try store.countEvents(filter)
             try writer.begin(ReportHeader(generatedAt: generatedAt, filter: filter, count: count))
-            try store.forEachEvent(filter) { try writer.write($0) }
+            var totals = ReportTotals()
+            try store.forEachEvent(filter) { event in
+                totals.add(event)
+                try writer.write(event)
+            }
             try writer.finish()
-            return count
+            return totals
         }
+    }
+
+    /// The `scimrecon report` command that writes exactly the report `filter` selected, with
+    /// absolute times (a relative `since:` would have moved on by the time it is run).
+    static func regenerateCommand(store: String, filter: ReportFilter, format: ReportFormat, output: String) -> String {
+        var words = ["scimrecon", "report", "--store", store]
+        for run in filter.runs { words += ["--run", String(run)] }
+        for app in filter.apps { words += ["--app", app] }
+        for user in filter.users { words += ["--user", user] }
+        if let since = filter.since { words += ["--since", since.rfc3339] }
+        if let until = filter.until { words += ["--until", until.rfc3339] }
+        for action in filter.actions { words += ["--action", action.rawValue] }
+        for status in filter.statuses { words += ["--status", status.rawValue] }
+        words += ["--format", format.rawValue, "--output", output]
+        return words.map(shellQuoted).joined(separator: " ")
+    }
+
+    /// `word` as one shell word: as it is when it is plain, else in single quotes.
+    static func shellQuoted(_ word: String) -> String {
+        let plain =
+            !word.isEmpty
+            && word.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                        || "-_./:=@+,".unicodeScalars.contains(scalar))
+            }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

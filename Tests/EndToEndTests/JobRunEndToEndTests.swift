@@ -87,7 +87,15 @@ import Testing
         let first = try runner.run(["run", "jobs/entra-nightly.yml"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("read 20"), "\(first.stderr)")
-        #expect(FileManager.default.fileExists(atPath: directory + "/output/entra-nightly-2026-11-29.csv"))
+        // The job's reports hold this run's own events, whatever the source's times (2026-11-27/28).
+        let csv = try String(contentsOfFile: directory + "/output/entra-nightly-2026-11-29-run1.csv", encoding: .utf8)
+        let rows = csv.split(whereSeparator: \.isNewline).dropFirst()
+        #expect(rows.count == 20, "\(csv)")
+        #expect(rows.allSatisfy { $0.contains(",Azure AD,") })
+        let problems = try String(
+            contentsOfFile: directory + "/output/entra-nightly-2026-11-29-run1-problems.json", encoding: .utf8)
+        #expect(problems.contains(#""count":1"#) && problems.contains("request.rejected"), "\(problems)")
+        #expect(first.stderr.contains("wrote output/entra-nightly-2026-11-29-run1.csv: 20 events"), "\(first.stderr)")
         let state = try runner.run(["users", "--store", "output/scimrecon.sqlite", "--format", "jsonl"]).stdout
         let second = try runner.run(["run", "jobs/entra-nightly.yml"])
         #expect(second.status == 0, "\(second.stderr)")

@@ -40,6 +40,21 @@ private let badJobs: [BadJob] = [
         name: "unknown report key", yaml: job("reports:\n  - format: csv\n    output: out.csv\n    snce: 24h\n"),
         expected: "jobs/t.yml:10: unknown key 'reports.snce' (did you mean 'since'?)"),
     BadJob(
+        name: "report timespan that is no timespan",
+        yaml: job("reports:\n  - format: csv\n    output: out.csv\n    since: 3x\n"),
+        expected: "jobs/t.yml:10: reports.since: invalid time '3x': expected RFC 3339 (2026-11-01T00:00:00Z or "
+            + "2026-11-01T02:00:00+01:00), a date (2026-11-01, UTC midnight) or a span back from now "
+            + "(90m, 24h, 7d, 2w)"),
+    BadJob(
+        name: "report scope misspelt",
+        yaml: job("reports:\n  - format: csv\n    output: out.csv\n    scope: histroy\n"),
+        expected: "jobs/t.yml:10: reports.scope: unknown value 'histroy' (did you mean 'history'?) "
+            + "(expected run or history)"),
+    BadJob(
+        name: "report since after until",
+        yaml: job("reports:\n  - format: csv\n    output: out.csv\n    since: 2026-11-02\n    until: 2026-11-01\n"),
+        expected: "jobs/t.yml:10: reports.since: '2026-11-02' is later than until '2026-11-01'"),
+    BadJob(
         name: "unknown key far from any known one", yaml: job("colour: blue\n"),
         expected: "jobs/t.yml:7: unknown key 'colour'"),
     BadJob(

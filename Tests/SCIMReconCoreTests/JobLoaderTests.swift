@@ -41,7 +41,7 @@ import Testing
         #expect(job.mapping.entry(named: "login")?.transforms.map(\.name) == ["lower", "trim"])
         #expect(job.policy.maxDeprovisions == .count(500))
         #expect(job.policy.onError == .continue)
-        #expect(job.reports == [JobReport(format: "csv", output: "output/{name}-{date}.csv", since: "24h", line: 34)])
+        #expect(job.reports == [JobReport(format: .csv, output: "output/{name}-{date}.csv", since: "24h", line: 34)])
     }
 
     @Test(arguments: ["entra-nightly.yml", "hr-csv-import.yml"])
@@ -125,8 +125,9 @@ import Testing
         #expect(report.since == "2026-11-01")
         #expect(report.until == "2026-12-01T00:00:00Z")
         #expect(report.users == ["bjensen@example.com"])
-        #expect(report.actions == ["create", "disable"])
-        #expect(report.statuses == ["failure"])
+        #expect(report.actions == [.create, .disable])
+        #expect(report.statuses == [.failure])
+        #expect(report.scope == .run)
         #expect(
             report.outputPath(name: "n", app: "Azure AD/../x", date: "2026-11-28", run: 7)
                 == "output/Azure-AD-..-x-7.xml")

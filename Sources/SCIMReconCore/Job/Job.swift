@@ -124,43 +124,63 @@ public enum MatchKey: String, Sendable, Hashable, CaseIterable {
     public static let defaultOrder: [MatchKey] = [.externalId, .userName]
 }
 
-/// One `reports:` entry: a report written after each run.
+/// Which events a job's report covers before its filters narrow it.
+public enum ReportScope: String, Sendable, Hashable, CaseIterable {
+    /// The events this run recorded for the job's app, whatever their source times (the default).
+    case run
+    /// The whole stored history of the job's app.
+    case history
+}
+
+/// One `reports:` entry: a report written after each run, resolved when the job loads (format,
+/// scope and filters checked with their line), so a bad entry stops `validate`, never a run.
 public struct JobReport: Sendable, Hashable {
-    /// `json`, `jsonl`, `csv` or `xml`.
-    public var format: String
+    public var format: ReportFormat
     /// The output path template: `{name}`, `{app}`, `{date}` and `{run}` are filled in.
     public var output: String
-    /// The `--since` filter as written (validated by the report code).
+    public var scope: ReportScope
+    /// The `since:` filter as written (a timespan form `TimeSpec` accepts, checked at load).
     public var since: String?
-    /// The `--until` filter as written.
+    /// The `until:` filter as written.
     public var until: String?
-    /// `--user` filters (OR-ed).
+    /// `user:` filters (OR-ed).
     public var users: [String]
-    /// `--action` filters (OR-ed).
-    public var actions: [String]
-    /// `--status` filters (OR-ed).
-    public var statuses: [String]
+    /// `action:` filters (OR-ed).
+    public var actions: [ProvisioningAction]
+    /// `status:` filters (OR-ed).
+    public var statuses: [EventStatus]
     /// The line the entry starts on, for messages.
     public var line: Int
 
-    /// The formats a report may have.
-    public static let formats = ["json", "jsonl", "csv", "xml"]
     /// The placeholders `output` may use.
     public static let placeholders = ["name", "app", "date", "run"]
 
-    /// A report entry; the filters default to none.
+    /// A report entry; the filters default to none and the scope to the run's own events.
     public init(
-        format: String, output: String, since: String? = nil, until: String? = nil, users: [String] = [],
-        actions: [String] = [], statuses: [String] = [], line: Int = 0
+        format: ReportFormat, output: String, scope: ReportScope = .run, since: String? = nil, until: String? = nil,
+        users: [String] = [], actions: [ProvisioningAction] = [], statuses: [EventStatus] = [], line: Int = 0
     ) {
         self.format = format
         self.output = output
+        self.scope = scope
         self.since = since
         self.until = until
         self.users = users
         self.actions = actions
         self.statuses = statuses
         self.line = line
+    }
+
+    /// The events this report holds after run `run` of `app`: the run's own events (or the
+    /// app's whole history with `scope: history`), narrowed by the entry's filters.
+    public func filter(run: Int64, app: String, now: Timestamp) throws(TimeSpecError) -> ReportFilter {
+        ReportFilter(
+            users: users, apps: [app],
+            since: try since.map { text throws(TimeSpecError) in
+                try TimeSpec.parse(text, now: now)
+            },
+            until: try until.map { text throws(TimeSpecError) in try TimeSpec.parse(text, now: now) },
+            actions: actions, statuses: statuses, runs: scope == .run ? [run] : [])
     }
 
     /// The output path with its placeholders filled in.
