@@ -5,24 +5,33 @@ import SCIMReconCore
 /// The options every listing shares: where the store is, the format, where output goes.
 struct ListingOptions: ParsableArguments {
     @Option(help: "The store: a SQLite file path.") var store: String?
-    @Option(help: "json, jsonl, csv or xml.") var format: String = "json"
+    @Option(help: "json, jsonl, csv or xml (default: from the --output file's extension, else json).")
+    var format: String?
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
 
     /// Opens the store for reading and a record writer for the table `table` chooses, and runs
     /// `body` inside one read transaction, so a listing never sees half a run.
+    /// Returns how many records it wrote; `what` names them on stderr (`3 users`), with the
+    /// reason when there are none and `app` names an application the store does not have.
     func list(
+        what: String, app: String? = nil,
         table: (ReportFormat, any StoreQueries) throws -> RecordTable,
-        _ body: (any StoreQueries, any RecordWriter) throws -> Void
+        _ body: (any StoreQueries, any RecordWriter) throws -> Int
     ) throws {
-        let listFormat = try OutputFormat.parse(format)
+        let listFormat = try OutputFormat.resolve(format, output: output)
         let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
+        var count = 0
         try ReportOptions.withOutput(output) { sink in
             try queries.reading {
                 let writer = makeRecordWriter(listFormat, table: try table(listFormat, queries), sink: sink)
                 try writer.begin()
-                try body(queries, writer)
+                count = try body(queries, writer)
                 try writer.finish()
             }
+        }
+        Diagnostics.info("scimrecon: \(count) \(what)\(app.map { " of \($0)" } ?? "")")
+        if count == 0, let unknown = try EmptyResultExplanation.unknownApps(app.map { [$0] } ?? [], in: queries) {
+            Diagnostics.info("scimrecon: \(unknown)")
         }
     }
 }
@@ -36,18 +45,24 @@ struct UsersCommand: ParsableCommand {
     @Option(help: "userName, email, externalId or SCIM id; * is a wildcard.") var user: String?
 
     func run() throws {
-        try options.list(table: { format, store in
-            // CSV needs every column up front: one pass for the custom attribute names first.
-            guard format == .csv else { return .users }
-            var custom = Set<String>()
-            try store.forEachUser(app: app, user: user) { local, _ in
-                custom.formUnion(local.attributes.keys.filter { !UserRecord.standard.contains($0) })
+        try options.list(
+            what: "users", app: app,
+            table: { format, store in
+                // CSV needs every column up front: one pass for the custom attribute names first.
+                guard format == .csv else { return .users }
+                var custom = Set<String>()
+                try store.forEachUser(app: app, user: user) { local, _ in
+                    custom.formUnion(local.attributes.keys.filter { !UserRecord.standard.contains($0) })
+                }
+                return .users(customColumns: custom.sorted())
             }
-            return .users(customColumns: custom.sorted())
-        }) { store, writer in
+        ) { store, writer in
+            var count = 0
             try store.forEachUser(app: app, user: user) { local, groups in
                 try writer.write(UserRecord.object(local, groups: groups))
+                count += 1
             }
+            return count
         }
     }
 }
@@ -60,8 +75,10 @@ struct GroupsCommand: ParsableCommand {
     @Option(help: "Only this application's groups.") var app: String?
 
     func run() throws {
-        try options.list(table: { _, _ in .groups }) { store, writer in
+        try options.list(what: "groups", app: app, table: { _, _ in .groups }) { store, writer in
+            var count = 0
             try store.forEachGroup(app: app) { group, members in
+                count += 1
                 try writer.write(
                     JSONObject([
                         "app": .string(group.app), "id": .string(group.id), "displayName": .string(group.displayName),
@@ -69,6 +86,7 @@ struct GroupsCommand: ParsableCommand {
                         "members": .array(members.map(JSONValue.string)),
                     ]))
             }
+            return count
         }
     }
 }
@@ -80,8 +98,13 @@ struct RunsCommand: ParsableCommand {
     @OptionGroup var options: ListingOptions
 
     func run() throws {
-        try options.list(table: { _, _ in .runs }) { store, writer in
-            try store.forEachRun { try writer.write($0.record) }
+        try options.list(what: "runs", table: { _, _ in .runs }) { store, writer in
+            var count = 0
+            try store.forEachRun {
+                try writer.write($0.record)
+                count += 1
+            }
+            return count
         }
     }
 }

@@ -16,12 +16,13 @@ struct ReportCommand: ParsableCommand {
     var action: [String] = []
     @Option(help: "Status (success, skipped, failure). Repeatable.") var status: [String] = []
     @Option(name: .customLong("run"), help: "Run id. Repeatable.") var runs: [Int64] = []
-    @Option(help: "json, jsonl, csv or xml.") var format: String = "json"
+    @Option(help: "json, jsonl, csv or xml (default: from the --output file's extension, else json).")
+    var format: String?
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
 
     func run() throws {
         let now = Clock.now()
-        let reportFormat = try OutputFormat.parse(format)
+        let reportFormat = try OutputFormat.resolve(format, output: output)
         let filter = try ReportOptions.filter(
             users: user, apps: app, since: since, until: until, actions: action, statuses: status, runs: runs, now: now)
         let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
@@ -32,11 +33,27 @@ struct ReportCommand: ParsableCommand {
         }
         Diagnostics.info(
             "scimrecon: \(totals.summary) for \(filter.summary)\(output.map { ", written to \($0)" } ?? "")")
+        if totals.count == 0 {
+            for reason in try EmptyResultExplanation.explain(filter, in: queries) {
+                Diagnostics.info("scimrecon: \(reason)")
+            }
+        }
     }
 }
 
 /// `--format` for reports and listings.
 enum OutputFormat {
+    /// `--format` as given, else the `--output` file's extension when it names a format, else json.
+    static func resolve(_ text: String?, output: String?) throws -> ReportFormat {
+        if let text { return try parse(text) }
+        if let output, let dot = output.lastIndex(of: "."),
+            let format = ReportFormat(rawValue: output[output.index(after: dot)...].lowercased())
+        {
+            return format
+        }
+        return .json
+    }
+
     static func parse(_ text: String) throws -> ReportFormat {
         guard let format = ReportFormat(rawValue: text.lowercased()) else {
             throw UsageError(message: "--format: unknown format '\(text)'; accepted: json, jsonl, csv, xml")

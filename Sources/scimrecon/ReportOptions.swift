@@ -31,8 +31,13 @@ enum ReportOptions {
             }
             return status
         }
+        let from = try time(since, "--since")
+        let to = try time(until, "--until")
+        if let from, let to, from > to {
+            throw UsageError(message: "--since \(from.rfc3339) is later than --until \(to.rfc3339)")
+        }
         return ReportFilter(
-            users: users, apps: apps, since: try time(since, "--since"), until: try time(until, "--until"),
+            users: users, apps: apps, since: from, until: to,
             actions: parsedActions, statuses: parsedStatuses, runs: runs)
     }
 

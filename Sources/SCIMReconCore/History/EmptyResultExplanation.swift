@@ -1,0 +1,78 @@
+/// Why a filter matched nothing, in words, with the nearest thing that exists (SPEC §2):
+/// `no application named 'x'; the store has: Azure AD, Okta`, `no run 12; the last run is 9`.
+public enum EmptyResultExplanation {
+    /// The reasons `filter` selects no event, most specific first; empty when it does select some.
+    public static func explain(_ filter: ReportFilter, in store: any StoreQueries) throws -> [String] {
+        var reasons: [String] = []
+        if let apps = try unknownApps(filter.apps, in: store) { reasons.append(apps) }
+        if !filter.runs.isEmpty {
+            var known = Set<Int64>()
+            var last: Int64?
+            try store.forEachRun { run in
+                known.insert(run.id)
+                last = run.id
+            }
+            for run in filter.runs where !known.contains(run) {
+                reasons.append(
+                    "no run \(run); " + (last.map { "the last run is \($0)" } ?? "the store has no runs yet"))
+            }
+        }
+        guard reasons.isEmpty else { return reasons }
+        guard try store.countEvents(filter) == 0 else { return [] }
+        // Widen one part at a time and say which part excluded everything.
+        var withoutTime = filter
+        withoutTime.since = nil
+        withoutTime.until = nil
+        if filter.since != nil || filter.until != nil, try store.countEvents(withoutTime) > 0 {
+            var first: Timestamp?
+            var last: Timestamp?
+            try store.forEachEvent(withoutTime) { event in
+                if first == nil { first = event.time }
+                last = event.time
+            }
+            if let first, let last {
+                reasons.append(
+                    "no events in the timespan; without it \(try store.countEvents(withoutTime)) match, "
+                        + "from \(first.rfc3339) to \(last.rfc3339)")
+            }
+            return reasons
+        }
+        var withoutUser = filter
+        withoutUser.users = []
+        if !filter.users.isEmpty, try store.countEvents(withoutUser) > 0 {
+            let names = filter.users.map { "'\($0)'" }.joined(separator: ", ")
+            var elsewhere = withoutUser
+            elsewhere.apps = []
+            elsewhere.users = filter.users
+            let otherApps = filter.apps.isEmpty ? 0 : try store.countEvents(elsewhere)
+            reasons.append(
+                "no events for user \(names)"
+                    + (otherApps > 0 ? "; \(otherApps) in other applications (drop --app to see them)" : ""))
+            return reasons
+        }
+        var withoutStatus = filter
+        withoutStatus.actions = []
+        withoutStatus.statuses = []
+        if !filter.actions.isEmpty || !filter.statuses.isEmpty, try store.countEvents(withoutStatus) > 0 {
+            reasons.append(
+                "no events with that action or status; without them \(try store.countEvents(withoutStatus)) match")
+            return reasons
+        }
+        if try store.countEvents(ReportFilter()) == 0 {
+            reasons.append("the history is empty")
+        }
+        return reasons
+    }
+
+    /// `no application named 'x'; the store has: …` for the names the store does not know.
+    public static func unknownApps(_ names: [String], in store: any StoreQueries) throws -> String? {
+        guard !names.isEmpty else { return nil }
+        let known = try store.applications()
+        let unknown = AppName.resolve(names, known: known).unknown
+        guard !unknown.isEmpty else { return nil }
+        let list = unknown.map { "'\($0)'" }.joined(separator: ", ")
+        let has =
+            known.isEmpty ? "the store has no applications yet" : "the store has: " + known.joined(separator: ", ")
+        return "no application named \(list); \(has)"
+    }
+}
