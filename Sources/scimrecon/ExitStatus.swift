@@ -1,7 +1,7 @@
 import SCIMReconCore
 
 /// The exit codes scripts rely on (SPEC §2), in one table.
-enum ExitStatus: Int32 {
+enum ExitStatus: Int32, CaseIterable {
     /// Success.
     case success = 0
     /// Finished, but some records failed (they are in the history).
@@ -12,6 +12,8 @@ enum ExitStatus: Int32 {
     case guardStopped = 3
     /// An input could not be read, or a record failed under `on_error: abort`; nothing applied.
     case inputFailed = 4
+    /// A fault of scimrecon itself (an error no rule classifies); please report it.
+    case internalError = 70
     /// The run was applied and committed, but one of its reports could not be written
     /// (`EX_CANTCREAT`); the message gives the commands that regenerate each missing report.
     case reportNotWritten = 73
@@ -19,6 +21,22 @@ enum ExitStatus: Int32 {
     case outputFailed = 74
     /// Another run holds the store's lock; cron may retry later.
     case locked = 75
+
+    /// One line for `--help`.
+    var meaning: String {
+        switch self {
+        case .success: return "success"
+        case .recordsFailed: return "finished, but some records failed (they are in the history)"
+        case .usage: return "usage or job-file error"
+        case .guardStopped: return "a safety guard stopped the run; nothing applied"
+        case .inputFailed:
+            return "an input could not be read, or a record failed under on_error: abort; nothing applied"
+        case .reportNotWritten: return "the run was applied, but a report could not be written (see the message)"
+        case .outputFailed: return "the store or a report could not be written; nothing applied"
+        case .locked: return "another run holds the store's lock; try again later"
+        case .internalError: return "internal error"
+        }
+    }
 
     init(_ kind: FailureKind) {
         switch kind {

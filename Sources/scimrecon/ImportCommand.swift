@@ -4,7 +4,10 @@ import SCIMReconCore
 /// `scimrecon import FILE --app NAME`: a one-off replay or bulk import without a job.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import one file into the store (replay a log, or import users).")
+        commandName: "import", abstract: "Import one file into the store (replay a log, or import users).",
+        discussion: HelpText.discussion(
+            "scimrecon import samples/okta/2026-11-28.jsonl --app Okta",
+            "scimrecon import samples/hr/users.csv --app HR --job jobs/hr-csv-import.yml --dry-run"))
 
     @Argument(help: "The input file.") var file: String
     @Option(help: "The application name recorded on every event.") var app: String
@@ -33,6 +36,7 @@ struct ImportCommand: ParsableCommand {
             ?? ReconcileSettings(
                 job: "import", app: app, mapping: .default, policy: .default, match: MatchKey.defaultOrder)
         var options = RunOptions(now: Clock.now())
+        options.clock = Clock.now
         options.dryRun = dryRun
         options.force = force
         options.useCheckpoints = false

@@ -38,7 +38,10 @@ struct ListingOptions: ParsableArguments {
 
 /// `scimrecon users`: the local store's users as they are now.
 struct UsersCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "users", abstract: "List the store's users.")
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "List the store's users.",
+        discussion: HelpText.discussion(
+            "scimrecon users --app 'Azure AD' --format json", "scimrecon users --user 'alice*' --output users.csv"))
 
     @OptionGroup var options: ListingOptions
     @Option(help: "Only this application's users.") var app: String?
@@ -69,7 +72,9 @@ struct UsersCommand: ParsableCommand {
 
 /// `scimrecon groups`: the local store's groups and their members.
 struct GroupsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "groups", abstract: "List the store's groups.")
+    static let configuration = CommandConfiguration(
+        commandName: "groups", abstract: "List the store's groups.",
+        discussion: HelpText.discussion("scimrecon groups --app Okta --format jsonl"))
 
     @OptionGroup var options: ListingOptions
     @Option(help: "Only this application's groups.") var app: String?
@@ -93,7 +98,9 @@ struct GroupsCommand: ParsableCommand {
 
 /// `scimrecon runs`: one row per run.
 struct RunsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List the runs recorded.")
+    static let configuration = CommandConfiguration(
+        commandName: "runs", abstract: "List the runs recorded.",
+        discussion: HelpText.discussion("scimrecon runs --format csv"))
 
     @OptionGroup var options: ListingOptions
 

@@ -4,7 +4,9 @@ import SCIMReconCore
 /// `scimrecon run JOB.yml`: what cron runs.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run a job: ingest its inputs, reconcile, record, and write its reports.")
+        commandName: "run", abstract: "Run a job: ingest its inputs, reconcile, record, and write its reports.",
+        discussion: HelpText.discussion(
+            "scimrecon run jobs/entra-nightly.yml", "scimrecon run jobs/entra-nightly.yml --full"))
 
     @Argument(help: "The job file (jobs/*.yml).") var job: String
     @Flag(help: "Plan only: print what would change and write nothing.") var dryRun = false
@@ -20,7 +22,8 @@ struct RunCommand: ParsableCommand {
 /// `scimrecon plan JOB.yml`: the same as `run --dry-run`.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Show what a run of the job would change; nothing is written.")
+        commandName: "plan", abstract: "Show what a run of the job would change; nothing is written.",
+        discussion: HelpText.discussion("scimrecon plan jobs/entra-nightly.yml"))
 
     @Argument(help: "The job file (jobs/*.yml).") var job: String
     @Option(help: "The store: a SQLite file path.") var store: String?
@@ -34,7 +37,9 @@ struct PlanCommand: ParsableCommand {
 /// `scimrecon validate JOB.yml`: the job file and its inputs parse; nothing is applied.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "validate", abstract: "Check a job file and that its inputs exist and can be read.")
+        commandName: "validate",
+        abstract: "Check a job file, and that its inputs read and map as a run would; nothing is created.",
+        discussion: HelpText.discussion("scimrecon validate jobs/hr-csv-import.yml"))
 
     @Argument(help: "The job file (jobs/*.yml).") var job: String
 
@@ -73,13 +78,7 @@ enum JobCommand {
     static func resolveInputs(_ job: Job) throws -> [ResolvedInput] {
         var result: [ResolvedInput] = []
         for input in job.inputs {
-            let files: [String]
-            do {
-                files = try input.resolvedFiles()
-            } catch {
-                throw UsageError(message: error.description)
-            }
-            for file in files {
+            for file in try input.resolvedFiles() {
                 result.append(
                     try resolve(
                         path: file, format: input.format, mode: input.mode(for:), skip: input.skip,
@@ -112,6 +111,7 @@ enum JobCommand {
         let job = try load(jobPath)
         let inputs = try resolveInputs(job)
         var options = RunOptions(now: Clock.now())
+        options.clock = Clock.now
         options.dryRun = dryRun
         options.force = force
         options.full = full

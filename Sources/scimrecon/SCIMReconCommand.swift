@@ -2,11 +2,17 @@ import ArgumentParser
 import Foundation
 import SCIMReconCore
 
+/// The version `--version` prints.
+let scimreconVersion = "0.3.0"
+
 /// The root command: subcommands only.
 struct SCIMReconCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scimrecon",
         abstract: "Reconcile SCIM provisioning logs and exports into a local user store, and report on them.",
+        discussion: HelpText.discussion(
+            "scimrecon run jobs/entra-nightly.yml", "scimrecon report --user alice@contoso.com --since 7d --format csv"),
+        version: scimreconVersion,
         subcommands: [
             RunCommand.self, PlanCommand.self, ImportCommand.self, ReportCommand.self, UsersCommand.self,
             GroupsCommand.self, RunsCommand.self, ValidateCommand.self,
@@ -37,8 +43,14 @@ func runMain() -> Int32 {
             print(SCIMReconCommand.fullMessage(for: error))
             return 0
         }
-        Diagnostics.error(SCIMReconCommand.fullMessage(for: error))
-        return ExitStatus.usage.rawValue
+        if code == .validationFailure {
+            Diagnostics.error(SCIMReconCommand.fullMessage(for: error))
+            return ExitStatus.usage.rawValue
+        }
+        // Every error a rule knows carries its kind; one that does not is a fault of ours, not
+        // the administrator's usage.
+        Diagnostics.error("internal error: \(String(describing: error).prefix { $0 != "\n" })")
+        return ExitStatus.internalError.rawValue
     }
 }
 

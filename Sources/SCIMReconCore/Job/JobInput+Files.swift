@@ -3,9 +3,10 @@ import Foundation
 extension JobInput {
     /// The files the input's glob matches, relative to the current directory, in name order.
     ///
-    /// Directories are left out. A glob that matches no file is a job error on the input's line
-    /// (`jobs/x.yml:7: input 'samples/x/*.jsonl' matches no file`).
-    public func resolvedFiles() throws(JobFileError) -> [String] {
+    /// Directories are left out. A glob that matches no file is an input that cannot be read
+    /// (exit 4, as `import` of a missing file is), named on the input's line with the folder it
+    /// was looked for in (`jobs/x.yml:7: input 'samples/x/*.jsonl' matches no file in /srv/app`).
+    public func resolvedFiles() throws(IngestError) -> [String] {
         var matches = glob_t()
         defer { globfree(&matches) }
         let status = glob(path, GLOB_MARK, nil, &matches)
@@ -17,12 +18,14 @@ extension JobInput {
                 if !file.hasSuffix("/") { files.append(file) }
             }
         } else if status != GLOB_NOMATCH {
-            throw JobFileError(path: jobPath, line: line, message: "input '\(path)' cannot be listed")
+            throw IngestError(
+                code: "input.unreadable", message: "input '\(path)' cannot be listed", location: "\(jobPath):\(line)")
         }
         guard !files.isEmpty else {
             let isPattern = path.contains { "*?[".contains($0) }
-            let message = isPattern ? "input '\(path)' matches no file" : "input '\(path)' does not exist"
-            throw JobFileError(path: jobPath, line: line, message: message)
+            let folder = path.hasPrefix("/") ? "" : " in \(FileManager.default.currentDirectoryPath)"
+            let message = (isPattern ? "input '\(path)' matches no file" : "input '\(path)' does not exist") + folder
+            throw IngestError(code: "input.missing", message: message, location: "\(jobPath):\(line)")
         }
         return Array(Set(files)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }

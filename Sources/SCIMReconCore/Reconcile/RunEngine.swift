@@ -32,12 +32,19 @@ public struct RunOptions: Sendable {
     public var useCheckpoints = true
     /// Ignore checkpoints and read every input from its start (`run --full`).
     public var full = false
-    /// The run's clock reading.
+    /// The run's clock reading: when it started, and the `now` of every rule (grace periods,
+    /// relative timespans).
     public var now: Timestamp
+    /// Reads the clock when the run finishes (`runs` shows real start and finish times); the
+    /// executable passes its clock, tests leave it at `now`.
+    public var clock: @Sendable () -> Timestamp
     /// A test hook that kills, stops or fails the run at a phase (`SCIMRECON_CRASH_AT`…); nil in use.
     public var failPoint: FailPoint?
 
-    public init(now: Timestamp) { self.now = now }
+    public init(now: Timestamp) {
+        self.now = now
+        self.clock = { now }
+    }
 }
 
 /// What a run did.
@@ -122,7 +129,7 @@ public final class RunEngine {
             store.rollback()
             throw error
         }
-        runRecord.finished = options.now
+        runRecord.finished = options.clock()
         runRecord.counts = reconciler.tally.counts
         runRecord.inputs = inputsRead
         runRecord.outcome =
@@ -167,7 +174,7 @@ public final class RunEngine {
     /// Records a stopped run and the actions it withheld, in a transaction of its own.
     func recordStopped(_ base: RunRecord, reconciler: Reconciler, reason: String) throws -> RunResult {
         var runRecord = base
-        runRecord.finished = options.now
+        runRecord.finished = options.clock()
         runRecord.outcome = .stopped
         runRecord.reason = reason
         runRecord.counts = reconciler.tally.counts
@@ -203,7 +210,7 @@ public final class RunEngine {
     /// Records an aborted run and the failure that aborted it.
     func recordAborted(_ base: RunRecord, event: ProvisioningEvent) throws -> RunResult {
         var runRecord = base
-        runRecord.finished = options.now
+        runRecord.finished = options.clock()
         runRecord.outcome = .aborted
         runRecord.reason = "\(event.source): \(event.reason ?? "failed")"
         var tally = RunTally()

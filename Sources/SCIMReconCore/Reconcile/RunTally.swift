@@ -34,19 +34,35 @@ public struct RunTally: Sendable, Hashable {
     /// Deprovisions this run would apply (the guard counts these).
     public var deprovisions: Int { count(.disable, .success) + count(.delete, .success) }
 
+    /// The counts the summary line and the `runs` listing both show, in that order, by name:
+    /// one definition, so the two never disagree. `updated` includes re-enabled users;
+    /// `alreadyApplied` counts records an earlier run applied (recognised, not applied again).
+    public var summaryFields: [(name: String, value: Int)] {
+        [
+            ("read", read), ("created", count(.create, .success)),
+            ("updated", count(.update, .success) + count(.enable, .success)),
+            ("disabled", count(.disable, .success)), ("deleted", count(.delete, .success)),
+            ("skipped", count(status: .skipped)), ("failed", failures), ("alreadyApplied", self["duplicate"]),
+            ("groupsCreated", count(.groupCreate, .success)), ("groupsUpdated", count(.groupUpdate, .success)),
+            ("groupsDeleted", count(.groupDelete, .success)), ("membersAdded", count(.memberAdd, .success)),
+            ("membersRemoved", count(.memberRemove, .success)),
+        ]
+    }
+
     /// The summary line SPEC §4 promises on stderr.
     public var summary: String {
-        let users =
-            "read \(read), created \(count(.create, .success)), "
-            + "updated \(count(.update, .success) + count(.enable, .success)), "
-            + "disabled \(count(.disable, .success)), deleted \(count(.delete, .success)), "
-            + "skipped \(count(status: .skipped)), failed \(failures)"
-        let groupEvents = [ProvisioningAction.groupCreate, .groupUpdate, .groupDelete, .memberAdd, .memberRemove]
-            .reduce(0) { $0 + count($1, .success) }
+        let fields = Dictionary(uniqueKeysWithValues: summaryFields.map { ($0.name, $0.value) })
+        var users =
+            "read \(read), created \(fields["created"]!), updated \(fields["updated"]!), "
+            + "disabled \(fields["disabled"]!), deleted \(fields["deleted"]!), "
+            + "skipped \(fields["skipped"]!), failed \(failures)"
+        if fields["alreadyApplied"]! > 0 { users += ", already applied \(fields["alreadyApplied"]!)" }
+        let groupEvents = ["groupsCreated", "groupsUpdated", "groupsDeleted", "membersAdded", "membersRemoved"]
+            .reduce(0) { $0 + fields[$1]! }
         guard groupEvents > 0 else { return users }
         return users
-            + "; groups: created \(count(.groupCreate, .success)), updated \(count(.groupUpdate, .success)), "
-            + "deleted \(count(.groupDelete, .success)), members +\(count(.memberAdd, .success)) "
-            + "-\(count(.memberRemove, .success))"
+            + "; groups: created \(fields["groupsCreated"]!), updated \(fields["groupsUpdated"]!), "
+            + "deleted \(fields["groupsDeleted"]!), members +\(fields["membersAdded"]!) "
+            + "-\(fields["membersRemoved"]!)"
     }
 }

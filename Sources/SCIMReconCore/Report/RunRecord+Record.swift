@@ -2,11 +2,11 @@ import SCIMKit
 
 extension RunRecord {
     /// The members of a `runs` row, which are also its CSV columns: `id, job, app, started,
-    /// finished, outcome, reason`, one count per action and per status (named after it), then
-    /// `read` and `inputs`.
+    /// finished, outcome, reason`, the counts of the run's summary line (`RunTally.summaryFields`:
+    /// read, created, updated, … in that order, so `runs` and the summary agree), then `inputs`.
     public static let columns =
-        ["id", "job", "app", "started", "finished", "outcome", "reason"] + ProvisioningAction.allCases.map(\.rawValue)
-        + EventStatus.allCases.map(\.rawValue) + ["read", "inputs"]
+        ["id", "job", "app", "started", "finished", "outcome", "reason"] + RunTally().summaryFields.map(\.name)
+        + ["inputs"]
 
     /// The record for `RecordWriter`: counts are numbers (0 when absent), times RFC 3339 UTC,
     /// `finished` null while unknown, `inputs` an array of the files read with their byte ranges.
@@ -16,14 +16,9 @@ extension RunRecord {
             "finished": finished.map { .string($0.rfc3339) } ?? .null,
             "outcome": outcome.map { .string($0.rawValue) } ?? .null, "reason": reason.map(JSONValue.string) ?? .null,
         ])
-        let tally = RunTally(counts: counts)
-        for action in ProvisioningAction.allCases {
-            object.append(key: action.rawValue, value: .number(String(tally.count(action: action))))
+        for field in RunTally(counts: counts).summaryFields {
+            object.append(key: field.name, value: .number(String(field.value)))
         }
-        for status in EventStatus.allCases {
-            object.append(key: status.rawValue, value: .number(String(tally.count(status: status))))
-        }
-        object.append(key: "read", value: .number(String(tally.read)))
         object.append(key: "inputs", value: .array(inputs.map { .string($0) }))
         return object
     }
