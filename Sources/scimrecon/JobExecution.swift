@@ -44,15 +44,27 @@ struct JobExecution {
         try commitReports(pending, run: result.run)
         for warning in result.warnings { Diagnostics.warning(warning) }
         let label = options.dryRun ? "dry run" : "run \(result.run.id)"
-        Diagnostics.info("scimrecon: \(label) (\(settings.job), \(result.run.app)): \(result.tally.summary)")
+        let identity = "\(label) (\(settings.job), \(result.run.app))"
+        switch result.run.outcome {
+        case .stopped, .aborted:
+            // Nothing was applied: the counts are what the run would have done.
+            Diagnostics.info("scimrecon: \(identity) applied nothing; it would have: \(result.tally.summary)")
+        default:
+            Diagnostics.info("scimrecon: \(identity): \(result.tally.summary)")
+        }
         switch result.run.outcome {
         case .stopped:
             Diagnostics.error("\(result.reason ?? "a safety guard stopped the run"); nothing was applied")
+            let planned = result.tally.deprovisions
             if !result.withheld.isEmpty {
+                let recorded =
+                    result.withheld.count == planned
+                    ? "all \(planned) recorded as skipped"
+                    : "the first \(result.withheld.count) recorded as skipped (`scimrecon plan` lists all \(planned))"
+                let where_ =
+                    options.dryRun ? "" : " (review: `scimrecon report --status skipped --run \(result.run.id)`)"
                 Diagnostics.info(
-                    "scimrecon: \(result.withheld.count) deprovisions withheld and recorded as skipped; "
-                        + "review them with `scimrecon report --status skipped --run \(result.run.id)`, "
-                        + "then rerun with --force to apply")
+                    "scimrecon: \(planned) deprovisions withheld, \(recorded)\(where_); rerun with --force to apply")
             }
             throw CommandExit(status: .guardStopped)
         case .aborted:

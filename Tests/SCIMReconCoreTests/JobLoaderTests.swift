@@ -209,3 +209,47 @@ import Testing
         }
     }
 }
+
+/// The repository's `jobs/` folder.
+let jobsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("jobs").path
+
+/// SPEC §4's example job, as published.
+private let specExample = """
+    version: 1                          # required; the file format's version
+    name: entra-nightly
+    app: Azure AD                       # application name recorded on every event
+    store: output/scimrecon.sqlite      # or postgres://user@host/db
+    inputs:
+      - path: samples/entra/*.jsonl     # globs; files are taken in name order
+        format: scim-log
+      - path: samples/hr/users.csv
+        format: csv
+        mode: snapshot                  # or import (the default): absent users are left alone
+        skip: 1                         # lines before the header row
+        columns:                        # CSV column -> SCIM path; unnamed columns are ignored
+          userPrincipalName: userName
+          surname: name.familyName
+          mail: emails[type eq "work"].value
+          accountEnabled: active        # True/False, true/false, Yes/No
+    match: [externalId, userName]       # how an incoming user finds its local record, in order
+    mapping:                            # local attribute  <-  SCIM path, with optional transforms
+      userName: userName
+      email: emails[type eq "work"].value
+      givenName: name.givenName
+      familyName: name.familyName
+      department: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department
+      displayName: { from: displayName, default: "{givenName} {familyName}" }
+      login: { from: userName, transform: [lower, trim] }
+    policy:
+      create: true
+      update: true
+      deprovision: true                 # act on deactivation / deletion in the source
+      delete_deactivated: false         # true: delete locally; false: disable locally
+      max_deprovisions: 500             # or "10%": a run that would deprovision more stops (exit 3)
+      on_error: continue                # or abort
+    reports:
+      - format: csv
+        output: output/{name}-{date}.csv
+        since: 24h
+    """

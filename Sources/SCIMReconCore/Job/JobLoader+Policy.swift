@@ -2,7 +2,8 @@ import Yams
 
 extension JobLoader {
     static let policyKeys = [
-        "create", "update", "deprovision", "delete_deactivated", "delete_after", "max_deprovisions", "on_error",
+        "create", "update", "deprovision", "delete_deactivated", "delete_after", "max_deprovisions",
+        "deprovision_floor", "on_error",
         "max_failure_rate", "failure_rate_min_records", "keep_history",
     ]
 
@@ -34,6 +35,13 @@ extension JobLoader {
                     "policy.max_deprovisions: expected a number of users or a percentage like 10%")
             }
             policy.maxDeprovisions = limit
+        }
+        if let text = try section.string("deprovision_floor") {
+            guard let floor = Int(text), floor >= 0 else {
+                throw section.error(
+                    section.line(of: "deprovision_floor"), "policy.deprovision_floor: expected a whole number of users")
+            }
+            policy.deprovisionFloor = floor
         }
         policy.onError = try section.choice("on_error", ErrorPolicy.self) ?? policy.onError
         if let text = try section.string("max_failure_rate") {

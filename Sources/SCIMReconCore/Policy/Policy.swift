@@ -16,6 +16,9 @@ public struct Policy: Sendable, Hashable {
     public var deleteAfterMilliseconds: Int64?
     /// The most deprovisions one run may plan before the safety guard stops it.
     public var maxDeprovisions: DeprovisionLimit = .count(500)
+    /// The fewest deprovisions a percentage `maxDeprovisions` allows: below it the count applies,
+    /// so a small or new application can still lose a user or two without `--force`.
+    public var deprovisionFloor: Int = 5
     /// What a failed record does to the run.
     public var onError: ErrorPolicy = .continue
     /// The failure rate (0...1) above which the run stops, once it has enough records.
@@ -44,26 +47,29 @@ public struct Policy: Sendable, Hashable {
 /// How many deprovisions one run may plan: a count, or a percentage of the app's users.
 public enum DeprovisionLimit: Sendable, Hashable {
     case count(Int)
-    /// A percentage (0...100) of the app's users before the run.
+    /// A percentage (0...100) of the app's users: those active before the run plus those the run
+    /// creates (a first run over a new app deprovisions against what it built).
     case percent(Double)
 
-    /// The largest number of deprovisions allowed when the app had `total` users before the run.
+    /// The largest number of deprovisions allowed for an app of `total` users (active before the
+    /// run plus created by it).
     ///
-    /// A percentage is rounded down: 10% of 25 users allows 2.
-    public func limit(ofUsers total: Int) -> Int {
+    /// A percentage is rounded down, and never allows fewer than `floor`: 10% of 250 users
+    /// allows 25, 10% of 25 users allows 2 — raised to the floor, 5 by default.
+    public func limit(ofUsers total: Int, floor: Int = 0) -> Int {
         switch self {
         case .count(let count):
             return count
         case .percent(let percent):
             // The small epsilon keeps 33.3% of 1000 at 333 despite binary fractions.
-            return Int((Double(max(total, 0)) * percent / 100 + 1e-9).rounded(.down))
+            return max(floor, Int((Double(max(total, 0)) * percent / 100 + 1e-9).rounded(.down)))
         }
     }
 
     /// Whether a run that deprovisions `deprovisions` users is allowed: at the limit it is,
     /// one more stops it.
-    public func allows(_ deprovisions: Int, ofUsers total: Int) -> Bool {
-        deprovisions <= limit(ofUsers: total)
+    public func allows(_ deprovisions: Int, ofUsers total: Int, floor: Int = 0) -> Bool {
+        deprovisions <= limit(ofUsers: total, floor: floor)
     }
 }
 

@@ -159,9 +159,17 @@ public final class RunEngine {
         if let problem = snapshotProblems.first {
             return "guard.incomplete-snapshot: \(problem)"
         }
-        if !policy.maxDeprovisions.allows(tally.deprovisions, ofUsers: activeBefore) {
-            return "guard.max-deprovisions: the run would deprovision \(tally.deprovisions) of \(activeBefore) "
-                + "active users, more than max_deprovisions \(policy.maxDeprovisions)"
+        let base = activeBefore + tally.count(.create, .success)
+        if !policy.maxDeprovisions.allows(tally.deprovisions, ofUsers: base, floor: policy.deprovisionFloor) {
+            let limit = policy.maxDeprovisions.limit(ofUsers: base, floor: policy.deprovisionFloor)
+            var of = ""
+            if case .percent = policy.maxDeprovisions {
+                of =
+                    " (\(policy.maxDeprovisions) of \(activeBefore) active users and \(base - activeBefore) created, "
+                    + "at least \(policy.deprovisionFloor))"
+            }
+            return "guard.max-deprovisions: the run would deprovision \(tally.deprovisions) users, more than "
+                + "max_deprovisions allows: \(limit)\(of)"
         }
         if policy.failureRateExceeded(failures: tally.failures, of: tally.read) {
             let percent = Int((Double(tally.failures) * 100 / Double(max(tally.read, 1))).rounded())

@@ -1,0 +1,213 @@
+import SCIMKit
+import SCIMReconCore
+
+/// The store contract: what every store (`InMemoryStore`, `SQLiteStore`, the PostgreSQL store
+/// to come) must do the same way. Each check builds on a fresh empty store and throws
+/// `StoreContract.Violation` naming what differed; the test targets run every check against
+/// every store (`@Test(arguments: StoreContract.checks)`).
+public enum StoreContract {
+    public typealias Store = any ProvisioningStore & StoreQueries
+
+    /// A check that failed: what was expected and what the store did.
+    public struct Violation: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// One named check.
+    public struct Check: Sendable, CustomStringConvertible {
+        public var name: String
+        public var body: @Sendable (Store) throws -> Void
+        public var description: String { name }
+    }
+
+    static func expect(_ condition: Bool, _ what: @autoclosure () -> String) throws {
+        if !condition { throw Violation(description: what()) }
+    }
+
+    static let t0 = Timestamp(millisecondsSince1970: 1_764_288_000_000)
+
+    static func user(_ app: String, _ id: String, _ userName: String, externalID: String? = nil, email: String? = nil)
+        -> LocalUser
+    {
+        var attributes = ["userName": userName]
+        attributes["externalId"] = externalID
+        attributes["email"] = email
+        return LocalUser(
+            app: app, id: id, attributes: attributes, active: true,
+            scim: JSONObject(["userName": .string(userName), "id": .string(id)]))
+    }
+
+    static func event(
+        _ app: String, _ user: String, at offset: Int64, action: ProvisioningAction = .update, run: Int64 = 1
+    ) -> ProvisioningEvent {
+        ProvisioningEvent(
+            time: t0.adding(milliseconds: offset), run: run, app: app, user: user, userID: "id-\(user)",
+            externalID: nil, action: action, status: .success, changes: [.init(attribute: "email", old: nil, new: "x")],
+            source: "log.jsonl:\(offset)")
+    }
+
+    /// Runs `body` in a transaction that commits.
+    static func committed(_ store: Store, _ body: () throws -> Void) throws {
+        try store.begin()
+        try body()
+        try store.commit()
+    }
+
+    /// Every check of the contract.
+    public static let checks: [Check] = [
+        Check(name: "a rolled-back transaction leaves nothing behind") { store in
+            try committed(store) { try store.saveUser(user("A", "1", "kept")) }
+            try store.begin()
+            try store.saveUser(user("A", "2", "dropped"))
+            _ = try store.canonicalApp("Dropped App")
+            try store.appendEvent(event("A", "dropped", at: 1), email: nil)
+            store.rollback()
+            try expect(try store.findUser(app: "A", by: .id, value: "2").isEmpty, "user 2 survived the rollback")
+            try expect(try store.findUser(app: "A", by: .id, value: "1").count == 1, "user 1 was lost")
+            try expect(try store.countEvents(ReportFilter()) == 0, "an event survived the rollback")
+            try expect(!(try store.applications()).contains("Dropped App"), "an application survived the rollback")
+        },
+        Check(name: "an application keeps its first spelling whatever the case") { store in
+            try committed(store) {
+                try expect(try store.canonicalApp("Azure AD") == "Azure AD", "first spelling not kept")
+                try expect(try store.canonicalApp("azure ad") == "Azure AD", "'azure ad' is not 'Azure AD'")
+                try expect(try store.canonicalApp("ÉQUIPE") == "ÉQUIPE", "first non-ASCII spelling not kept")
+                try expect(try store.canonicalApp("équipe") == "ÉQUIPE", "'équipe' is not 'ÉQUIPE' (Unicode folding)")
+            }
+            let applications = try store.applications()
+            try expect(applications == ["Azure AD", "ÉQUIPE"], "applications: \(applications)")
+        },
+        Check(name: "users are found case-insensitively by userName and email, exactly by id and externalId") {
+            store in
+            try committed(store) {
+                try store.saveUser(user("A", "id-1", "Élodie@Example.com", externalID: "Ext-1", email: "E@X.com"))
+                try store.saveUser(user("B", "id-1", "other@example.com"))
+            }
+            try expect(try store.findUser(app: "A", by: .userName, value: "élodie@example.com").count == 1, "userName")
+            try expect(try store.findUser(app: "A", by: .email, value: "e@x.COM").count == 1, "email")
+            try expect(try store.findUser(app: "A", by: .externalId, value: "Ext-1").count == 1, "externalId")
+            try expect(try store.findUser(app: "A", by: .externalId, value: "ext-1").isEmpty, "externalId is exact")
+            try expect(try store.findUser(app: "A", by: .id, value: "ID-1").isEmpty, "id is exact")
+            try expect(try store.userCount(app: "A", activeOnly: true) == 1, "users are kept per app")
+        },
+        Check(name: "a saved user reads back as it was saved") { store in
+            var saved = user("A", "id-1", "alice", externalID: "e1", email: "a@x")
+            saved.attributes["department"] = "Sales → Ops ∅"
+            saved.active = false
+            saved.disabledAt = t0
+            saved.deleteAfter = t0.adding(milliseconds: 1000)
+            saved.scim = JSONObject(["userName": "alice", "emails": [["value": "a@x", "primary": true]]])
+            try committed(store) { try store.saveUser(saved) }
+            let read = try store.findUser(app: "A", by: .id, value: "id-1")
+            try expect(read == [saved], "read back \(read), saved \(saved)")
+        },
+        Check(name: "renaming a user moves its memberships; deleting one removes them") { store in
+            try committed(store) {
+                try store.saveUser(user("A", "old", "alice"))
+                try store.saveGroup(
+                    LocalGroup(app: "A", id: "g", displayName: "Staff", externalID: nil, scim: JSONObject()))
+                try store.addMember(app: "A", groupID: "g", userID: "old")
+                try store.renameUser(app: "A", from: "old", to: "new")
+            }
+            try expect(try store.members(app: "A", groupID: "g") == ["new"], "membership did not follow the rename")
+            try expect(try store.groupNames(app: "A", userID: "new") == ["Staff"], "groupNames after rename")
+            try committed(store) { try store.deleteUser(app: "A", id: "new") }
+            try expect(try store.members(app: "A", groupID: "g").isEmpty, "membership outlived the user")
+        },
+        Check(name: "groups: display names are not unique and are found case-insensitively") { store in
+            try committed(store) {
+                try store.saveGroup(
+                    LocalGroup(app: "A", id: "g2", displayName: "Staff", externalID: nil, scim: JSONObject()))
+                try store.saveGroup(
+                    LocalGroup(app: "A", id: "g1", displayName: "staff", externalID: "x", scim: JSONObject()))
+            }
+            try expect(try store.findGroup(app: "A", displayName: "STAFF")?.id == "g1", "lowest id first")
+            try expect(try store.group(app: "A", id: "g2")?.displayName == "Staff", "both groups kept")
+            try committed(store) { try store.deleteGroup(app: "A", id: "g1") }
+            try expect(try store.group(app: "A", id: "g1") == nil, "deleted group still there")
+        },
+        Check(name: "snapshots: unseen active users of the app, users due for deletion") { store in
+            try committed(store) {
+                try store.saveUser(user("A", "1", "seen"))
+                try store.saveUser(user("A", "2", "unseen"))
+                var disabled = user("A", "3", "due")
+                disabled.active = false
+                disabled.deleteAfter = t0
+                try store.saveUser(disabled)
+                try store.saveUser(user("B", "4", "other app"))
+                try store.markSeen(app: "A", id: "1", run: 7)
+            }
+            try expect(try store.unseenUsers(app: "A", run: 7).map(\.id) == ["2"], "unseen users")
+            try expect(
+                try store.usersDueForDeletion(app: "A", now: t0).map(\.id) == ["3"], "due at the instant counts")
+            try expect(
+                try store.usersDueForDeletion(app: "A", now: t0.adding(milliseconds: -1)).isEmpty, "not yet due")
+        },
+        Check(name: "history: time order, then the order recorded; filters by app in any case and user") { store in
+            try committed(store) {
+                _ = try store.canonicalApp("Azure AD")
+                try store.appendEvent(event("Azure AD", "b", at: 20), email: "b@x.com")
+                try store.appendEvent(event("Azure AD", "a", at: 10), email: nil)
+                try store.appendEvent(event("Azure AD", "c", at: 10), email: nil)
+                try store.appendEvent(event("Okta", "a", at: 5, action: .create), email: nil)
+            }
+            var order: [String] = []
+            try store.forEachEvent(ReportFilter(apps: ["azure ad"])) { order.append($0.user ?? "") }
+            try expect(order == ["a", "c", "b"], "order \(order)")
+            try expect(try store.countEvents(ReportFilter(apps: ["AZURE AD"])) == 3, "app filter folds case")
+            try expect(try store.countEvents(ReportFilter(users: ["B@X.COM"])) == 1, "user pattern matches email")
+            try expect(try store.countEvents(ReportFilter(users: ["id-a"])) == 2, "user pattern matches SCIM id")
+            try expect(try store.countEvents(ReportFilter(actions: [.create])) == 1, "action filter")
+            let window = ReportFilter(since: t0.adding(milliseconds: 10), until: t0.adding(milliseconds: 20))
+            try expect(try store.countEvents(window) == 2, "since inclusive, until exclusive")
+            var changes: [AttributeChange] = []
+            try store.forEachEvent(ReportFilter(users: ["b"])) { changes = $0.changes }
+            try expect(changes == [.init(attribute: "email", old: nil, new: "x")], "changes read back: \(changes)")
+            try committed(store) {
+                try expect(try store.pruneEvents(before: t0.adding(milliseconds: 10)) == 1, "prune count")
+            }
+            let left = try store.countEvents(ReportFilter())
+            try expect(left == 3, "prune left \(left)")
+        },
+        Check(name: "fingerprints are per application; checkpoints per job and path") { store in
+            try committed(store) {
+                try store.markApplied(app: "A", fingerprint: "f1", run: 1)
+                try store.saveCheckpoint(
+                    job: "j", Checkpoint(path: "log", device: 1, inode: 2, offset: 30, line: 3, checksum: .max))
+            }
+            try expect(try store.isApplied(app: "A", fingerprint: "f1"), "applied fingerprint not found")
+            try expect(!(try store.isApplied(app: "B", fingerprint: "f1")), "fingerprint leaked to another app")
+            let checkpoint = try store.checkpoint(job: "j", path: "log")
+            try expect(
+                checkpoint?.checksum == .max && checkpoint?.offset == 30, "checkpoint \(String(describing: checkpoint))"
+            )
+            try expect(try store.checkpoint(job: "k", path: "log") == nil, "checkpoint leaked to another job")
+        },
+        Check(name: "a successful delete is remembered by id, case-insensitively") { store in
+            try committed(store) {
+                var deleted = event("A", "gone", at: 1, action: .delete)
+                deleted.userID = "ABC"
+                try store.appendEvent(deleted, email: nil)
+            }
+            try expect(try store.wasDeleted(app: "A", id: "abc"), "delete not remembered")
+            try expect(!(try store.wasDeleted(app: "B", id: "abc")), "delete leaked to another app")
+        },
+        Check(name: "runs read back with their outcome and counts") { store in
+            try committed(store) {
+                let id = try store.insertRun(RunRecord(id: 0, job: "nightly", app: "A", started: t0))
+                var run = RunRecord(
+                    id: id, job: "nightly", app: "A", started: t0, finished: t0.adding(milliseconds: 5),
+                    outcome: .partial, reason: nil, counts: ["create.success": 2, "read": 3], inputs: ["log [0-10]"])
+                try store.updateRun(run)
+                run.id = try store.insertRun(RunRecord(id: 0, job: "nightly", app: "A", started: t0))
+                try expect(run.id == id + 1, "run ids are not increasing")
+            }
+            var runs: [RunRecord] = []
+            try store.forEachRun { runs.append($0) }
+            try expect(runs.count == 2, "\(runs.count) runs")
+            try expect(
+                runs.first?.counts == ["create.success": 2, "read": 3], "counts \(String(describing: runs.first))")
+            try expect(runs.first?.outcome == .partial && runs.first?.inputs == ["log [0-10]"], "outcome and inputs")
+        },
+    ]
+}

@@ -1,0 +1,72 @@
+import Foundation
+import SCIMKit
+import SCIMReconCore
+import SCIMReconTestSupport
+import Testing
+
+@testable import SCIMReconSQLite
+
+/// The SQLite store against the store contract every store keeps, and against damage: a row
+/// that cannot be read back is an error naming the store, the table and the key, never a
+/// silently different value that a later write would save over the row.
+@Suite struct SQLiteStoreContractTests {
+    func freshStore() throws -> SQLiteStore {
+        try SQLiteStore(path: try Fixtures.temporaryDirectory("contract") + "/store.sqlite", writable: true)
+    }
+
+    @Test(arguments: StoreContract.checks)
+    func keepsTheStoreContract(_ check: StoreContract.Check) throws {
+        try check.body(try freshStore())
+    }
+
+    static let damage: [(table: String, sql: String, expected: String)] = [
+        (
+            "users", "UPDATE users SET attributes = '{\"userName\":'",
+            "table users, row (app 'A', id 'u1'): column attributes is not valid JSON"
+        ),
+        (
+            "users", "UPDATE users SET scim = '[1]'",
+            "table users, row (app 'A', id 'u1'): column scim is not a JSON object"
+        ),
+        ("events", "UPDATE events SET action = 'promote'", "table events, row 1: unknown action 'promote'"),
+        ("events", "UPDATE events SET status = 'maybe'", "table events, row 1: unknown status 'maybe'"),
+        ("events", "UPDATE events SET changes = 'not json'", "table events, row 1: column changes is not valid JSON"),
+        (
+            "groups", "UPDATE groups SET scim = 'x'",
+            "table groups, row (app 'A', id 'g1'): column scim is not valid JSON"
+        ),
+        ("runs", "UPDATE runs SET outcome = 'exploded'", "table runs, row 1: unknown outcome 'exploded'"),
+    ]
+
+    @Test(arguments: 0..<damage.count)
+    func aDamagedRowIsAnErrorNamingStoreTableAndKey(_ index: Int) throws {
+        let (table, sql, expected) = Self.damage[index]
+        let store = try freshStore()
+        try store.begin()
+        _ = try store.insertRun(RunRecord(id: 0, job: "j", app: "A", started: Timestamp(millisecondsSince1970: 0)))
+        try store.saveUser(
+            LocalUser(
+                app: "A", id: "u1", attributes: ["userName": "alice"], active: true,
+                scim: JSONObject(["userName": .string("alice")])))
+        try store.saveGroup(LocalGroup(app: "A", id: "g1", displayName: "Staff", externalID: nil, scim: JSONObject()))
+        try store.appendEvent(
+            ProvisioningEvent(
+                time: Timestamp(millisecondsSince1970: 0), run: 1, app: "A", user: "alice", userID: "u1",
+                externalID: nil, action: .create, status: .success, source: "x:1"), email: nil)
+        try store.commit()
+        try store.db.execute(sql)
+        var message = ""
+        do {
+            switch table {
+            case "users": _ = try store.findUser(app: "A", by: .id, value: "u1")
+            case "groups": _ = try store.group(app: "A", id: "g1")
+            case "runs": try store.forEachRun { _ in }
+            default: try store.forEachEvent(ReportFilter()) { _ in }
+            }
+        } catch let error as StoreError {
+            message = error.message
+            #expect(error.kind == .output)
+        }
+        #expect(message == "\(store.location): the store is damaged: \(expected)")
+    }
+}
