@@ -15,10 +15,11 @@ extension Reconciler {
                     throw IngestError.rule("request.invalid-body", "POST /Groups carries no group object")
                 }
                 let incoming = try normalizedGroup(body)
-                var existing: LocalGroup?
-                if let id = request.responseID { existing = try store.group(app: app, id: id) }
-                if existing == nil, let name = SCIMResource.displayName(incoming) {
-                    existing = try store.findGroup(app: app, displayName: name)
+                // A POST creates (RFC 7644 §3.3), and a group's displayName is not unique (RFC 7643
+                // §4.2): another group of that name is another group. Only the same id answered
+                // again is the same group (a replayed create).
+                let existing = try request.responseID.flatMap { id throws(StoreError) in
+                    try store.group(app: app, id: id)
                 }
                 if let existing {
                     try replaceGroup(existing, with: incoming, time: request.time, source: request.source)
@@ -122,9 +123,11 @@ extension Reconciler {
         scim["members"] = nil
         lastResourceID = existing.id
         let name = SCIMResource.displayName(incoming) ?? existing.displayName
+        // A PUT replaces the whole group, so an omitted externalId is cleared, as for users; a
+        // PATCH starts from the stored resource, which carries the externalId it keeps.
         let group = LocalGroup(
-            app: existing.app, id: existing.id, displayName: name,
-            externalID: incoming["externalId"]?.stringValue ?? existing.externalID, scim: scim)
+            app: existing.app, id: existing.id, displayName: name, externalID: incoming["externalId"]?.stringValue,
+            scim: scim)
         let before = try store.members(app: existing.app, groupID: existing.id)
         let after = SCIMResource.members(of: incoming)
         guard policy.update else {
