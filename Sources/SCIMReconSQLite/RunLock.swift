@@ -31,7 +31,7 @@ final class RunLock {
         guard fd >= 0 else {
             throw StoreError(
                 kind: .output,
-                "\(lockPath): cannot open the lock file: \(String(cString: strerror(errno)).lowercased())")
+                "\(lockPath): cannot open the lock file: \(SystemErrorText.describe(errno))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
@@ -39,7 +39,7 @@ final class RunLock {
             if code == EWOULDBLOCK {
                 throw StoreError(kind: .locked, "\(storePath): another run holds the store's lock; try again later")
             }
-            throw StoreError(kind: .output, "\(lockPath): cannot lock: \(String(cString: strerror(code)).lowercased())")
+            throw StoreError(kind: .output, "\(lockPath): cannot lock: \(SystemErrorText.describe(code))")
         }
         descriptor = fd
     }

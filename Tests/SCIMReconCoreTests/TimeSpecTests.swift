@@ -63,7 +63,7 @@ import Testing
             Issue.record("accepted \(text)")
         } catch {
             #expect(error.kind == .duration)
-            #expect(error.description.contains("30d") && error.description.contains("12h"))
+            #expect(error.description.contains("30d") && error.description.contains("24h"))
         }
     }
 }

@@ -125,7 +125,7 @@ public final class CSVReader {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw CSVError(path: path, line: nil, kind: .unreadable(OutputError.describe(errno: errno)))
+            throw CSVError(path: path, line: nil, kind: .unreadable(SystemErrorText.describe(errno)))
         }
         bytes = ByteWindow(capacity: CSVReader.chunkSize + CSVReader.fieldLimit + 4)
         // Every stored property is set: a throw from here on runs deinit, which closes and frees.
@@ -224,7 +224,7 @@ public final class CSVReader {
         guard fstat(fd, &info) == 0, offset >= dataStartOffset, offset <= UInt64(info.st_size), resumeLine >= line
         else { throw CSVError(path: path, line: nil, kind: .badResumePoint) }
         guard lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
-            throw CSVError(path: path, line: nil, kind: .unreadable(OutputError.describe(errno: errno)))
+            throw CSVError(path: path, line: nil, kind: .unreadable(SystemErrorText.describe(errno)))
         }
         bytes.reset(offset: offset)
         line = resumeLine
@@ -415,7 +415,7 @@ private struct ByteWindow {
             let count = read(fd, storage + end, room)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw CSVError(path: path, line: nil, kind: .unreadable(OutputError.describe(errno: errno)))
+                throw CSVError(path: path, line: nil, kind: .unreadable(SystemErrorText.describe(errno)))
             }
             if count == 0 {
                 atEOF = true

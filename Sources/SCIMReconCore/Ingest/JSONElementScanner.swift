@@ -28,7 +28,7 @@ public final class JSONElementScanner {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw IngestError(
-                code: "input.unreadable", message: "cannot open: \(String(cString: strerror(errno)).lowercased())",
+                code: "input.unreadable", message: "cannot open: \(SystemErrorText.describe(errno))",
                 location: path)
         }
     }
@@ -43,7 +43,7 @@ public final class JSONElementScanner {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
                 throw IngestError(
-                    code: "input.unreadable", message: "read failed: \(String(cString: strerror(errno)).lowercased())",
+                    code: "input.unreadable", message: "read failed: \(SystemErrorText.describe(errno))",
                     location: path)
             }
             if count == 0 { break }

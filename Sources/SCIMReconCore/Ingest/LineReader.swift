@@ -32,11 +32,7 @@ public struct LineReaderError: Error, Sendable, Hashable, CustomStringConvertibl
     /// An error for a failed system call, in the system's words (`cannot open: no such file or
     /// directory`), never Foundation's `NSCocoaErrorDomain` ones.
     static func system(_ path: String, _ what: String, errno code: Int32, line: Int? = nil) -> LineReaderError {
-        var reason = String(cString: strerror(code))
-        if let first = reason.first {
-            reason = first.lowercased() + reason.dropFirst()
-        }
-        return LineReaderError(path: path, line: line, message: "\(what): \(reason)")
+        LineReaderError(path: path, line: line, message: "\(what): \(SystemErrorText.describe(code))")
     }
 }
 

@@ -156,7 +156,7 @@ public enum JobLoader {
         case EACCES, EPERM: return "permission denied"
         case EISDIR: return "is a directory"
         case ENOTDIR: return "a parent is not a directory"
-        default: return String(cString: strerror(code)).lowercased()
+        default: return SystemErrorText.describe(code)
         }
     }
 }

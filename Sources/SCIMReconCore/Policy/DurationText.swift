@@ -1,14 +1,14 @@
-/// Parses the durations a job file writes for grace periods and retention: `90m`, `24h`, `30d`.
+/// The one reader of durations: grace periods and retention in a job (`delete_after: 30d`), and
+/// the spans back from now of `--since`/`--until` and a report's `since:` (`90m`, `24h`, `7d`).
 ///
 /// A whole number followed by one unit: `s` seconds, `m` minutes, `h` hours, `d` days, `w` weeks.
-/// The same short forms the report filters take, so one spelling works everywhere.
-enum DurationText {
+public enum DurationText {
     /// The accepted forms, for error messages.
-    static let forms = "a whole number and a unit: s, m, h, d or w (e.g. 30d)"
+    public static let forms = "a whole number and a unit: s, m, h, d or w (e.g. 90m, 24h, 30d)"
 
     /// The duration in milliseconds, or nil when `text` is not a duration.
-    static func milliseconds(_ text: String) -> Int64? {
-        guard let unit = text.last, text.count >= 2 else { return nil }
+    public static func milliseconds(_ text: String) -> Int64? {
+        guard let unit = text.last, text.count >= 2, text.count <= 20 else { return nil }
         let digits = text.dropLast()
         guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let count = Int64(digits) else {
             return nil

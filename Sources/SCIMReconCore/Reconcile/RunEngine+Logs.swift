@@ -165,7 +165,7 @@ struct FileIdentity {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw IngestError(
-                code: "input.unreadable", message: "cannot read: \(String(cString: strerror(errno)).lowercased())",
+                code: "input.unreadable", message: "cannot read: \(SystemErrorText.describe(errno))",
                 location: path)
         }
         device = UInt64(info.st_dev)
@@ -180,7 +180,7 @@ struct FileIdentity {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw IngestError(
-                code: "input.unreadable", message: "cannot open: \(String(cString: strerror(errno)).lowercased())",
+                code: "input.unreadable", message: "cannot open: \(SystemErrorText.describe(errno))",
                 location: path)
         }
         defer { close(descriptor) }

@@ -25,21 +25,13 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
         self.code = code
     }
 
-    /// An error for `path` from an `errno` value, worded like `strerror` but lowercase.
+    /// An error for `path` from an `errno` value, worded by `SystemErrorText`.
     public init(path: String, errno code: Int32) {
-        self.init(path: path, message: OutputError.describe(errno: code), code: code)
+        self.init(path: path, message: SystemErrorText.describe(code), code: code)
     }
 
     /// `path: message`.
     public var description: String { "\(path): \(message)" }
-
-    /// `strerror` with its first letter lowercased (`No space left on device` → `no space left …`).
-    static func describe(errno code: Int32) -> String {
-        guard let text = strerror(code) else { return "error \(code)" }
-        let message = String(cString: text)
-        guard let first = message.first else { return "error \(code)" }
-        return first.lowercased() + message.dropFirst()
-    }
 }
 
 /// A buffered writer to a file descriptor: bytes collect in a 1 MiB buffer and reach the kernel
