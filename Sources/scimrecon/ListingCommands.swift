@@ -14,7 +14,7 @@ struct ListingOptions: ParsableArguments {
     /// Returns how many records it wrote; `what` names them on stderr (`3 users`), with the
     /// reason when there are none and `app` names an application the store does not have.
     func list(
-        what: String, app: String? = nil,
+        what: String, app: String? = nil, pattern: String? = nil,
         table: (ReportFormat, any StoreQueries) throws -> RecordTable,
         _ body: (any StoreQueries, any RecordWriter) throws -> Int
     ) throws {
@@ -30,8 +30,11 @@ struct ListingOptions: ParsableArguments {
             }
         }
         Diagnostics.info("scimrecon: \(count) \(what)\(app.map { " of \($0)" } ?? "")")
-        if count == 0, let unknown = try EmptyResultExplanation.unknownApps(app.map { [$0] } ?? [], in: queries) {
+        guard count == 0 else { return }
+        if let unknown = try EmptyResultExplanation.unknownApps(app.map { [$0] } ?? [], in: queries) {
             Diagnostics.info("scimrecon: \(unknown)")
+        } else if let pattern {
+            Diagnostics.info("scimrecon: no \(what.dropLast()) matches '\(pattern)'")
         }
     }
 }

@@ -117,7 +117,7 @@ private let badJobs: [BadJob] = [
     BadJob(
         name: "bad duration", yaml: job("policy:\n  keep_history: a year\n"),
         expected:
-            "jobs/t.yml:8: policy.keep_history: expected forever or a whole number and a unit: s, m, h, d or w (e.g. 30d)"
+            "jobs/t.yml:8: policy.keep_history: expected forever or a whole number and a unit: s, m, h, d or w (e.g. 90m, 24h, 30d)"
     ),
     BadJob(
         name: "mapping to an unknown scim attribute", yaml: job("mapping:\n  department: departmnt\n"),
