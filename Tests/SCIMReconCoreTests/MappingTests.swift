@@ -205,6 +205,21 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         #expect(try Mapping.default.apply(to: try object(#"{"userName":"u","active":"FALSE"}"#))["active"] == "false")
     }
 
+    @Test(arguments: [("Enabled", "true"), (" disabled ", "false"), ("YES", "true"), ("0", "false")])
+    func readsAMappedActiveWithTheTextLeniencyOfSCIMKit(_ word: String, _ expected: String) throws {
+        let user = try object(#"{"userName":"u","active":"\#(word)"}"#)
+        #expect(try Mapping.default.apply(to: user)["active"] == expected)
+        #expect(SCIMBoolean.parse(word, leniency: .text).map { $0 ? "true" : "false" } == expected)
+    }
+
+    @Test func skipsAnEmailWhoseValueWasRemovedWhenPickingThePreferredOne() throws {
+        let user = try object(
+            #"{"userName":"u","emails":[{"type":"work","primary":true},{"value":"h@x","type":"home"}]}"#)
+        #expect(try Mapping.default.apply(to: user).email == "h@x")
+        let onlyLabels = try object(#"{"userName":"u","emails":[{"type":"work","primary":true}]}"#)
+        #expect(try Mapping.default.apply(to: onlyLabels).email == nil)
+    }
+
     @Test func refusesATemplateThatNamesAnUnknownAttributeOrItself() throws {
         let unknown = try mapping(try MappingEntry(local: "x", defaultTemplate: "{nope}"))
         #expect(throws: MappingError(attribute: "x", message: "template names unknown attribute 'nope'")) {
