@@ -130,12 +130,17 @@ import Testing
         #expect(JSONValue.object(bare) == ["displayName": "G", "members": [["value": "u1"], ["value": "u2"]]])
     }
 
-    @Test(arguments: [#"{}"#, #"{"displayName":""}"#, #"{"displayName":[]}"#])
-    func groupWithoutDisplayNameIsRefused(_ text: String) throws {
+    @Test(arguments: [
+        (#"{}"#, "displayName is required"), (#"{"displayName":""}"#, "displayName is required"),
+        // A PATCH refuses an array for a single-valued attribute in the same words.
+        (#"{"displayName":[]}"#, "'displayName' takes a single value, not array"),
+    ])
+    func groupWithoutDisplayNameIsRefused(_ text: String, _ detail: String) throws {
         let error = try #require(throws: SCIMError.self) {
             try SCIMResource.normalizedGroup(try SCIMFixtures.object(text: text))
         }
-        #expect(error.detail == "displayName is required")
+        #expect(error.scimType == .invalidValue)
+        #expect(error.detail == detail)
     }
 
     @Test func typedReadsOfTheEnterpriseUser() throws {
