@@ -4,9 +4,8 @@ import SCIMReconTestSupport
 import Testing
 
 /// The conformance files of the third-party JSONTestSuite (`y_` must parse, `n_` must fail, `i_`
-/// as we decided), an extra pass run only when `../shared/testdata` is beside the clone: with no
-/// files, the parameterized tests below have no cases. `JSONConformanceTests` holds the cases of
-/// our own that every clone runs; `SharedCorporaTests` says when this pass was skipped.
+/// as we decided), an extra pass that `SharedCorporaTests` runs only when `../shared/testdata` is
+/// beside the clone. `JSONConformanceTests` holds the cases of our own that every clone runs.
 enum JSONTestSuite {
     /// The suite's `test_parsing` folder, when the shared test data is there.
     static let directory: String? = Fixtures.sharedTestData.map { $0 + "/JSONTestSuite/test_parsing" }
@@ -76,38 +75,40 @@ enum JSONTestSuite {
     ]
 }
 
-@Suite struct JSONTestSuiteTests {
-    @Test(arguments: JSONTestSuite.files(prefix: "y_"))
-    func acceptsEveryValidText(_ name: String) throws {
-        let bytes = try JSONTestSuite.bytes(name)
-        #expect(throws: Never.self) { try JSONParser.parse(bytes, options: .init(duplicateKeys: .lastWins)) }
-        if JSONTestSuite.repeatedKeyFiles.contains(name) {
-            let error = #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
-            #expect(error?.message.hasPrefix("duplicate key") == true)
-        } else {
-            #expect(throws: Never.self) { try JSONParser.parse(bytes) }
+extension JSONTestSuite {
+    /// Checks every file of the suite against the parser (and the writer's round trip).
+    static func checkEveryFile() throws {
+        for name in files(prefix: "y_") {
+            let bytes = try self.bytes(name)
+            #expect(throws: Never.self, "\(name)") {
+                try JSONParser.parse(bytes, options: .init(duplicateKeys: .lastWins))
+            }
+            if repeatedKeyFiles.contains(name) {
+                let error = #expect(throws: JSONParseError.self, "\(name)") { try JSONParser.parse(bytes) }
+                #expect(error?.message.hasPrefix("duplicate key") == true, "\(name)")
+            } else {
+                #expect(throws: Never.self, "\(name)") { try JSONParser.parse(bytes) }
+            }
+            JSONRoundTrip.expectReadsTheSame(bytes, name)
+        }
+        for name in files(prefix: "n_") {
+            let bytes = try self.bytes(name)
+            #expect(throws: JSONParseError.self, "\(name)") { try JSONParser.parse(bytes) }
+            #expect(throws: JSONParseError.self, "\(name)") {
+                try JSONParser.parse(bytes, options: .init(duplicateKeys: .lastWins))
+            }
+        }
+        for name in files(prefix: "i_") {
+            guard let accepted = implementationDefined[name] else {
+                Issue.record("no decision recorded for \(name)")
+                continue
+            }
+            let bytes = try self.bytes(name)
+            if accepted {
+                #expect(throws: Never.self, "\(name)") { try JSONParser.parse(bytes) }
+            } else {
+                #expect(throws: JSONParseError.self, "\(name)") { try JSONParser.parse(bytes) }
+            }
         }
     }
-
-    @Test(arguments: JSONTestSuite.files(prefix: "n_"))
-    func refusesEveryInvalidText(_ name: String) throws {
-        let bytes = try JSONTestSuite.bytes(name)
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes, options: .init(duplicateKeys: .lastWins)) }
-    }
-
-    @Test(arguments: JSONTestSuite.files(prefix: "i_"))
-    func decidesEachImplementationDefinedCaseAsDocumented(_ name: String) throws {
-        guard let accepted = JSONTestSuite.implementationDefined[name] else {
-            Issue.record("no decision recorded for \(name)")
-            return
-        }
-        let bytes = try JSONTestSuite.bytes(name)
-        if accepted {
-            #expect(throws: Never.self) { try JSONParser.parse(bytes) }
-        } else {
-            #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
-        }
-    }
-
 }
