@@ -17,10 +17,10 @@ public enum SCIMBoolean {
     }
 
     /// The words `.text` leniency reads as true, lowercased.
-    public static let textTrueWords: [String] = ["true", "yes", "1", "enabled"]
+    static let textTrueWords: [String] = ["true", "yes", "1", "enabled"]
 
     /// The words `.text` leniency reads as false, lowercased.
-    public static let textFalseWords: [String] = ["false", "no", "0", "disabled"]
+    static let textFalseWords: [String] = ["false", "no", "0", "disabled"]
 
     /// The boolean `value` stands for in a SCIM body (`.scim` leniency), or nil.
     public static func coerce(_ value: JSONValue) -> Bool? {
