@@ -44,7 +44,11 @@ let package = Package(
         // Fixtures, the binary runner and the store contract suite shared by the tests.
         .target(name: "SCIMReconTestSupport", dependencies: ["SCIMReconCore", "SCIMKit"]),
 
-        .testTarget(name: "SCIMKitTests", dependencies: ["SCIMKit", "SCIMReconTestSupport"]),
+        .testTarget(
+            name: "SCIMKitTests",
+            dependencies: ["SCIMKit", "SCIMReconTestSupport"],
+            exclude: ["Fixtures"]  // read through #filePath (SCIMReconTestSupport's Fixtures), not as resources
+        ),
         .testTarget(
             name: "SCIMReconCoreTests",
             dependencies: ["SCIMReconCore", "SCIMKit", "SCIMReconTestSupport"],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (swiftc -sanitize=fuzzer,address) against the SCIMKit sources and
-# the parts of SCIMReconCore they exercise, seeds each corpus from the test fixtures, and fuzzes.
+# the parts of SCIMReconCore they exercise, seeds each corpus from the test fixtures (and from
+# ../shared/testdata when it is beside the clone), and fuzzes.
 #
 #   Fuzz/run.sh                 # every target, 60 s each
 #   Fuzz/run.sh 300 patch       # one target (filter-path, patch, log-record, time-spec), 300 s
@@ -29,16 +30,20 @@ build_modules() {
         Sources/SCIMReconCore/History/{Timestamp,TimeSpec}.swift Sources/SCIMReconCore/Store/StoreError.swift
 }
 
+# The repository's own SCIM fixtures, plus the shared examples when they are beside the clone.
+seed_dirs=(Tests/SCIMKitTests/Fixtures)
+if [ -d ../shared/testdata/scim-examples ]; then seed_dirs+=(../shared/testdata/scim-examples); fi
+
 seed() {
     local target=$1 corpus=$2
     mkdir -p "$corpus"
     case $target in
     filter-path)
-        grep -rhoE '"(path|filter)": *"([^"\\]|\\.)*"' Tests ../shared/testdata/scim-examples 2>/dev/null \
+        { grep -rhoE '"(path|filter)": *"([^"\\]|\\.)*"' Tests "${seed_dirs[@]}" || true; } \
             | sed -E 's/^"(path|filter)": *"//; s/"$//; s/\\"/"/g' | sort -u | head -500 \
             | split -l 1 - "$corpus/seed-" ;;
     patch)
-        find ../shared/testdata/scim-examples -iname '*patch*' -exec cp {} "$corpus/" \; 2>/dev/null || true
+        find "${seed_dirs[@]}" -iname '*patch*.json' -exec cp {} "$corpus/" \;
         grep -h '"Operations"' samples/*/*.jsonl | sed -E 's/.*"request":(\{.*\}),"response".*/\1/' \
             | head -200 | split -l 1 - "$corpus/seed-" ;;
     log-record)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the repository, its samples and the shared test data are, and scratch directories.
+/// Where the repository, its samples and its test fixtures are, and scratch directories.
 public enum Fixtures {
     /// The repository root, found from this file's path.
     public static let repositoryRoot: String = {
@@ -9,16 +9,30 @@ public enum Fixtures {
         return url.path
     }()
 
-    /// `../shared/testdata` beside the repository.
-    public static var sharedTestData: String {
-        (repositoryRoot as NSString).deletingLastPathComponent + "/shared/testdata"
+    /// The SCIM payloads the tests read (RFC 7643/7644-shaped, Entra- and Okta-shaped), written
+    /// for this repository and kept in it, so that a clone with nothing beside it runs every test.
+    public static var scimExamples: String { repositoryRoot + "/Tests/SCIMKitTests/Fixtures" }
+
+    /// `../shared/testdata` beside the repository, when it is there: third-party conformance
+    /// corpora that the tests run as an extra pass. A user's clone does not have it.
+    public static var sharedTestData: String? {
+        let path = (repositoryRoot as NSString).deletingLastPathComponent + "/shared/testdata"
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? path : nil
     }
 
     public static var samples: String { repositoryRoot + "/samples" }
 
-    /// Reads a file of the shared SCIM examples.
+    /// The text of one file of `scimExamples` (`name` without `.json`).
     public static func scimExample(_ name: String) throws -> String {
-        try String(contentsOfFile: sharedTestData + "/scim-examples/" + name, encoding: .utf8)
+        try String(contentsOfFile: scimExamples + "/" + name + ".json", encoding: .utf8)
+    }
+
+    /// The names (without `.json`) of the JSON files in `directory`, sorted; none when it is absent.
+    public static func jsonFileNames(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
     /// A fresh empty directory under the system's temporary folder.

@@ -1,20 +1,23 @@
 import Foundation
 import SCIMKit
+import SCIMReconTestSupport
 import Testing
 
-/// The conformance files of JSONTestSuite (`y_` must parse, `n_` must fail, `i_` as we decided).
+/// The conformance files of the third-party JSONTestSuite (`y_` must parse, `n_` must fail, `i_`
+/// as we decided), an extra pass that `SharedCorporaTests` runs only when `../shared/testdata` is
+/// beside the clone. `JSONConformanceTests` holds the cases of our own that every clone runs.
 enum JSONTestSuite {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/testdata/JSONTestSuite/test_parsing").standardizedFileURL
+    /// The suite's `test_parsing` folder, when the shared test data is there.
+    static let directory: String? = Fixtures.sharedTestData.map { $0 + "/JSONTestSuite/test_parsing" }
 
     static func files(prefix: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let names = directory.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0) } ?? []
         return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".json") }.sorted()
     }
 
     static func bytes(_ name: String) throws -> [UInt8] {
-        let data = try #require(FileManager.default.contents(atPath: directory.appendingPathComponent(name).path))
+        let directory = try #require(directory)
+        let data = try #require(FileManager.default.contents(atPath: directory + "/" + name))
         return [UInt8](data)
     }
 
@@ -72,46 +75,40 @@ enum JSONTestSuite {
     ]
 }
 
-@Suite struct JSONTestSuiteTests {
-    @Test func suiteDirectoryIsFound() {
-        #expect(JSONTestSuite.files(prefix: "y_").count > 90)
-        #expect(JSONTestSuite.files(prefix: "n_").count > 180)
-    }
-
-    @Test(arguments: JSONTestSuite.files(prefix: "y_"))
-    func acceptsEveryValidText(_ name: String) throws {
-        let bytes = try JSONTestSuite.bytes(name)
-        #expect(throws: Never.self) { try JSONParser.parse(bytes, options: .init(duplicateKeys: .lastWins)) }
-        if JSONTestSuite.repeatedKeyFiles.contains(name) {
-            let error = #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
-            #expect(error?.message.hasPrefix("duplicate key") == true)
-        } else {
-            #expect(throws: Never.self) { try JSONParser.parse(bytes) }
+extension JSONTestSuite {
+    /// Checks every file of the suite against the parser (and the writer's round trip).
+    static func checkEveryFile() throws {
+        for name in files(prefix: "y_") {
+            let bytes = try self.bytes(name)
+            #expect(throws: Never.self, "\(name)") {
+                try JSONParser.parse(bytes, options: .init(duplicateKeys: .lastWins))
+            }
+            if repeatedKeyFiles.contains(name) {
+                let error = #expect(throws: JSONParseError.self, "\(name)") { try JSONParser.parse(bytes) }
+                #expect(error?.message.hasPrefix("duplicate key") == true, "\(name)")
+            } else {
+                #expect(throws: Never.self, "\(name)") { try JSONParser.parse(bytes) }
+            }
+            JSONRoundTrip.expectReadsTheSame(bytes, name)
         }
-    }
-
-    @Test(arguments: JSONTestSuite.files(prefix: "n_"))
-    func refusesEveryInvalidText(_ name: String) throws {
-        let bytes = try JSONTestSuite.bytes(name)
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes, options: .init(duplicateKeys: .lastWins)) }
-    }
-
-    @Test(arguments: JSONTestSuite.files(prefix: "i_"))
-    func decidesEachImplementationDefinedCaseAsDocumented(_ name: String) throws {
-        guard let accepted = JSONTestSuite.implementationDefined[name] else {
-            Issue.record("no decision recorded for \(name)")
-            return
+        for name in files(prefix: "n_") {
+            let bytes = try self.bytes(name)
+            #expect(throws: JSONParseError.self, "\(name)") { try JSONParser.parse(bytes) }
+            #expect(throws: JSONParseError.self, "\(name)") {
+                try JSONParser.parse(bytes, options: .init(duplicateKeys: .lastWins))
+            }
         }
-        let bytes = try JSONTestSuite.bytes(name)
-        if accepted {
-            #expect(throws: Never.self) { try JSONParser.parse(bytes) }
-        } else {
-            #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+        for name in files(prefix: "i_") {
+            guard let accepted = implementationDefined[name] else {
+                Issue.record("no decision recorded for \(name)")
+                continue
+            }
+            let bytes = try self.bytes(name)
+            if accepted {
+                #expect(throws: Never.self, "\(name)") { try JSONParser.parse(bytes) }
+            } else {
+                #expect(throws: JSONParseError.self, "\(name)") { try JSONParser.parse(bytes) }
+            }
         }
-    }
-
-    @Test func everyRecordedDecisionHasItsFile() {
-        #expect(Set(JSONTestSuite.files(prefix: "i_")) == Set(JSONTestSuite.implementationDefined.keys))
     }
 }

@@ -118,10 +118,11 @@ import Testing
         #expect(try Patch.values(#"emails[type eq "home"].primary"#, in: result) == [false])
     }
 
-    @Test func removingAFilteredSubAttributeDropsTheEmptiedValue() throws {
+    @Test func removingAFilteredSubAttributeKeepsTheValuesLabels() throws {
         let body = Patch.operation(#"{"op":"Remove","path":"phoneNumbers[type eq \"mobile\"].value"}"#)
         let result = try Patch.apply(body, to: user)
-        #expect(try Patch.values("phoneNumbers", in: result) == [["value": "555-2", "type": "work"]])
+        #expect(
+            try Patch.values("phoneNumbers", in: result) == [["type": "mobile"], ["value": "555-2", "type": "work"]])
     }
 
     @Test func removeOfAbsentValueChangesNothing() throws {
@@ -293,16 +294,4 @@ import Testing
         #expect(try Patch.apply(remove, to: withDepartment)[enterprise] == nil)
     }
 
-    @Test func addingAnAddressOfAnExistingTypeUpdatesIt() throws {
-        var resource = user
-        resource["addresses"] = [["type": "work", "streetAddress": "1 Old St", "locality": "Town"]]
-        let body = Patch.operation(
-            #"{"op":"Add","path":"addresses","value":[{"type":"work","streetAddress":"2 New St"},{"type":"home","locality":"V"}]}"#
-        )
-        let result = try Patch.apply(body, to: resource)
-        #expect(
-            result["addresses"] == [
-                ["type": "work", "streetAddress": "2 New St", "locality": "Town"], ["type": "home", "locality": "V"],
-            ])
-    }
 }

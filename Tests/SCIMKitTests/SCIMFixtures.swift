@@ -1,17 +1,13 @@
 import Foundation
 import SCIMKit
+import SCIMReconTestSupport
 import Testing
 
-/// The public SCIM example payloads in `shared/testdata/scim-examples`, and small builders.
+/// The SCIM payloads in `Tests/SCIMKitTests/Fixtures` (this repository's own), and small builders.
 enum SCIMFixtures {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/testdata/scim-examples").standardizedFileURL
-
     /// The named fixture file (without `.json`), parsed.
     static func json(_ name: String) throws -> JSONValue {
-        let data = try Data(contentsOf: directory.appendingPathComponent(name + ".json"))
-        return try JSONParser.parse([UInt8](data))
+        try JSONParser.parse(try Fixtures.scimExample(name))
     }
 
     /// The named fixture file as an object.
@@ -20,9 +16,8 @@ enum SCIMFixtures {
     }
 
     /// Every fixture name.
-    static func names() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    static func names() -> [String] {
+        Fixtures.jsonFileNames(in: Fixtures.scimExamples)
     }
 
     /// Parses JSON text written in a test.

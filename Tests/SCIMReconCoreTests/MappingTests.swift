@@ -1,14 +1,13 @@
 import Foundation
 import SCIMKit
+import SCIMReconTestSupport
 import Testing
 
 @testable import SCIMReconCore
 
-/// The public SCIM payloads in `shared/testdata/scim-examples`.
+/// A SCIM payload of the repository's own fixtures (`Tests/SCIMKitTests/Fixtures`).
 private func fixture(_ name: String) throws -> JSONObject {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/testdata/scim-examples/\(name).json")
-    return try #require(try JSONParser.parse([UInt8](Data(contentsOf: url))).objectValue)
+    try #require(try JSONParser.parse(try Fixtures.scimExample(name)).objectValue)
 }
 
 private func object(_ text: String) throws -> JSONObject {
@@ -23,24 +22,24 @@ private func mapping(_ entries: MappingEntry...) throws -> Mapping {
 private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 @Suite struct MappingTests {
-    @Test func defaultMappingReadsTheFullUserOfRFC7643() throws {
-        let attributes = try Mapping.default.apply(to: try fixture("rfc7643-8.2-user-full"))
+    @Test func defaultMappingReadsAFullCoreUser() throws {
+        let attributes = try Mapping.default.apply(to: try fixture("user-full"))
         #expect(
             attributes.values == [
-                "userName": "bjensen@example.com", "externalId": "701984", "displayName": "Babs Jensen",
-                "givenName": "Barbara", "familyName": "Jensen", "email": "bjensen@example.com", "active": "true",
+                "userName": "lin.ortega@example.net", "externalId": "EMP-40172", "displayName": "Lin Ortega",
+                "givenName": "Lin", "familyName": "Ortega", "email": "lin.ortega@example.net", "active": "true",
             ])
-        #expect(attributes.userName == "bjensen@example.com")
+        #expect(attributes.userName == "lin.ortega@example.net")
         #expect(attributes.active == true)
     }
 
     @Test func defaultMappingReadsEntrasPascalCaseUser() throws {
         let attributes = try Mapping.default.apply(
-            to: try fixture("entra-refcode-post-enterprise-user-pascalcase-keys"))
-        #expect(attributes.userName == "UserName222")
-        #expect(attributes["givenName"] == "Andrew")
-        #expect(attributes["familyName"] == "Ryan")
-        #expect(attributes.email == "testing@bob2.com")  // "Primary": true, PascalCase
+            to: try fixture("entra-post-enterprise-user-pascalcase"))
+        #expect(attributes.userName == "PascalUser31")
+        #expect(attributes["givenName"] == "Pia")
+        #expect(attributes["familyName"] == "Castell")
+        #expect(attributes.email == "pascal.primary@example.org")  // "Primary": true, PascalCase
         #expect(attributes.active == true)
     }
 
@@ -50,21 +49,21 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
             try MappingEntry(local: "department2", from: ["department"]),
             try MappingEntry(local: "manager", from: ["\(enterprise):manager.value"]),
             try MappingEntry(local: "managerWhole", from: ["\(enterprise):manager"]))
-        let attributes = try mapping.apply(to: try fixture("entra-refcode-post-enterprise-user-pascalcase-keys"))
-        #expect(attributes["department"] == "bob")
-        #expect(attributes["department2"] == "bob")
-        #expect(attributes["manager"] == "SuzzyQ")
-        #expect(attributes["managerWhole"] == "SuzzyQ")
+        let attributes = try mapping.apply(to: try fixture("entra-post-enterprise-user-pascalcase"))
+        #expect(attributes["department"] == "Dredging")
+        #expect(attributes["department2"] == "Dredging")
+        #expect(attributes["manager"] == "HarborBoss")
+        #expect(attributes["managerWhole"] == "HarborBoss")
     }
 
     @Test func coercesAStringActiveFromEntra() throws {
-        let attributes = try Mapping.default.apply(to: try fixture("entra-refcode-post-user-active-string-true"))
+        let attributes = try Mapping.default.apply(to: try fixture("entra-post-user-active-string"))
         #expect(attributes["active"] == "true")
     }
 
-    @Test func prefersThePrimaryAmongDuplicateWorkEmails() throws {
-        let user = try fixture("entra-refcode-post-enterprise-user-duplicate-work-emails")
-        #expect(try Mapping.default.apply(to: user).email == "anna33@gmail.com")
+    @Test func prefersThePrimaryAmongTwoWorkEmails() throws {
+        let user = try fixture("entra-post-enterprise-user-two-work-emails")
+        #expect(try Mapping.default.apply(to: user).email == "joana.okafor@example.com")
     }
 
     @Test(arguments: [
@@ -79,14 +78,14 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     }
 
     @Test func leavesAbsentAttributesOut() throws {
-        let attributes = try Mapping.default.apply(to: try fixture("rfc7643-8.1-user-minimal"))
-        #expect(attributes.values == ["userName": "bjensen@example.com"])
+        let attributes = try Mapping.default.apply(to: try fixture("user-minimal"))
+        #expect(attributes.values == ["userName": "lin.ortega@example.net"])
         #expect(attributes.active == nil)
     }
 
     @Test func readsAValueFilterPath() throws {
         let mapping = try mapping(try MappingEntry(local: "home", from: [#"emails[type eq "home"].value"#]))
-        #expect(try mapping.apply(to: try fixture("rfc7643-8.2-user-full"))["home"] == "babs@jensen.org")
+        #expect(try mapping.apply(to: try fixture("user-full"))["home"] == "linny@ortega.example")
     }
 
     @Test func writesNumbersAsTheirLiteralAndUnknownObjectsAsJSON() throws {
@@ -183,8 +182,8 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
             try MappingEntry(
                 local: "fullName", from: ["name.givenName", "name.middleName", "name.familyName"], combine: .join(" "),
                 transforms: [.upper]))
-        let user = try fixture("rfc7643-8.2-user-full")
-        #expect(try mapping.apply(to: user)["fullName"] == "BARBARA JANE JENSEN")
+        let user = try fixture("user-full")
+        #expect(try mapping.apply(to: user)["fullName"] == "LIN MAE ORTEGA")
         #expect(try mapping.apply(to: try object(#"{"userName":"u","name":{"familyName":"J"}}"#))["fullName"] == "J")
     }
 
@@ -204,6 +203,21 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         }
         #expect(try Mapping.default.apply(to: try object(#"{"userName":"u","active":"No"}"#)).active == false)
         #expect(try Mapping.default.apply(to: try object(#"{"userName":"u","active":"FALSE"}"#))["active"] == "false")
+    }
+
+    @Test(arguments: [("Enabled", "true"), (" disabled ", "false"), ("YES", "true"), ("0", "false")])
+    func readsAMappedActiveWithTheTextLeniencyOfSCIMKit(_ word: String, _ expected: String) throws {
+        let user = try object(#"{"userName":"u","active":"\#(word)"}"#)
+        #expect(try Mapping.default.apply(to: user)["active"] == expected)
+        #expect(SCIMBoolean.parse(word, leniency: .text).map { $0 ? "true" : "false" } == expected)
+    }
+
+    @Test func skipsAnEmailWhoseValueWasRemovedWhenPickingThePreferredOne() throws {
+        let user = try object(
+            #"{"userName":"u","emails":[{"type":"work","primary":true},{"value":"h@x","type":"home"}]}"#)
+        #expect(try Mapping.default.apply(to: user).email == "h@x")
+        let onlyLabels = try object(#"{"userName":"u","emails":[{"type":"work","primary":true}]}"#)
+        #expect(try Mapping.default.apply(to: onlyLabels).email == nil)
     }
 
     @Test func refusesATemplateThatNamesAnUnknownAttributeOrItself() throws {
@@ -226,7 +240,7 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     @Test func reparsesPathsSetAfterwards() throws {
         var mapping = try mapping(try MappingEntry(local: "x", from: ["title"]))
         mapping.entries[1].from = ["nickName"]
-        #expect(try mapping.apply(to: try fixture("rfc7643-8.2-user-full"))["x"] == "Babs")
+        #expect(try mapping.apply(to: try fixture("user-full"))["x"] == "Linny")
     }
 
     @Test func appliesTransformsWrittenInAJobFile() throws {
@@ -237,7 +251,7 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
             inputs: [{ path: x }]
             mapping:
               login: { from: userName, transform: [trim, lower, { replace: { pattern: "@.*$", with: "" } }, { left: 6 }] }
-              mail: { from: emails, transform: { replace: { pattern: "(?i)@example\\\\.com$", with: "@corp.example" } } }
+              mail: { from: emails, transform: { replace: { pattern: "(?i)@example\\\\.net$", with: "@corp.example" } } }
               code: { from: userName, transform: [upper, { prefix: "u-" }, { suffix: "-1" }] }
               name: { coalesce: [nickName, displayName] }
               full: { join: { from: [name.givenName, name.familyName], separator: ", " } }
@@ -245,14 +259,14 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
               displayName: { from: displayName, default: "{givenName} {familyName}" }
             """
         let job = try JobLoader.parse(yaml: yaml, path: "t.yml")
-        let attributes = try job.mapping.apply(to: try fixture("rfc7643-8.2-user-full"))
-        #expect(attributes["login"] == "bjense")
-        #expect(attributes["mail"] == "bjensen@corp.example")
-        #expect(attributes["code"] == "u-BJENSEN@EXAMPLE.COM-1")
-        #expect(attributes["name"] == "Babs")
-        #expect(attributes["full"] == "Barbara, Jensen")
-        #expect(attributes["plain"] == "Tour Guide")
-        #expect(attributes["displayName"] == "Babs Jensen")
+        let attributes = try job.mapping.apply(to: try fixture("user-full"))
+        #expect(attributes["login"] == "lin.or")
+        #expect(attributes["mail"] == "lin.ortega@corp.example")
+        #expect(attributes["code"] == "u-LIN.ORTEGA@EXAMPLE.NET-1")
+        #expect(attributes["name"] == "Linny")
+        #expect(attributes["full"] == "Lin, Ortega")
+        #expect(attributes["plain"] == "Harbor Pilot")
+        #expect(attributes["displayName"] == "Lin Ortega")
     }
 
     @Test func diffListsOnlyChangedAttributesByName() {

@@ -5,8 +5,9 @@ enum MultiValued {
     ///
     /// Complex values with a `value` sub-attribute are the same when their `value`s are equal
     /// (case-insensitively unless `caseExact`) and, when both carry a `type`, their types are
-    /// equal; complex values without `value` when their types are equal, or (untyped) when they
-    /// are equal apart from `primary`; scalars when equal.
+    /// equal; complex values without `value` (addresses) when they are equal apart from `primary`:
+    /// a `type` is a label, not an identity, and two work addresses are legal (RFC 7644 §3.5.2.1
+    /// adds a new value); scalars when equal.
     static func isSame(_ lhs: JSONValue, _ rhs: JSONValue, definition: SCIMAttribute?) -> Bool {
         switch (lhs, rhs) {
         case (.object(let left), .object(let right)):
@@ -18,11 +19,6 @@ enum MultiValued {
                     return leftType.caseInsensitiveEquals(rightType)
                 }
                 return true
-            }
-            if let leftType = left["type"]?.stringValue, let rightType = right["type"]?.stringValue {
-                // Without a `value` (addresses), the type tells values apart: a new work address
-                // updates the work address instead of adding a second one.
-                return leftType.caseInsensitiveEquals(rightType)
             }
             var left = left
             var right = right
@@ -48,7 +44,9 @@ enum MultiValued {
     }
 
     /// `existing` with `additions` merged in: a value already present takes the new value's
-    /// sub-attributes; a new one is appended. A new value marked primary wins the primary flag.
+    /// sub-attributes that differ (a sub-attribute equal apart from case, where it is not
+    /// `caseExact`, keeps its stored spelling: re-adding `BABS@…` changes nothing, §3.5.2.1); a
+    /// new one is appended. A new value marked primary wins the primary flag.
     static func merge(_ existing: [JSONValue], adding additions: [JSONValue], definition: SCIMAttribute?) -> [JSONValue]
     {
         var result = existing
@@ -56,7 +54,13 @@ enum MultiValued {
         for addition in additions {
             if let index = result.firstIndex(where: { isSame($0, addition, definition: definition) }) {
                 if case .object(var current) = result[index], case .object(let incoming) = addition {
-                    for member in incoming { current[member.key] = member.value }
+                    for member in incoming {
+                        let sub = definition?.subAttribute(named: member.key)
+                        if let stored = current[member.key], scalarEquals(stored, member.value, definition: sub) {
+                            continue
+                        }
+                        current[member.key] = member.value
+                    }
                     result[index] = .object(current)
                 }
                 if isPrimary(addition) { claimsPrimary.append(index) }

@@ -17,7 +17,18 @@ public enum PatchApplier {
                 throw error.prefixed("operation \(index + 1)")
             }
         }
+        unlistRemovedExtensions(from: &result, before: resource, type: type)
         return result
+    }
+
+    /// Drops from `schemas` each known extension whose object the request removed (its last
+    /// attribute, or the whole object): `schemas` lists the schemas a resource uses (RFC 7643 §3).
+    static func unlistRemovedExtensions(from resource: inout JSONObject, before: JSONObject, type: SCIMResourceType) {
+        guard case .array(let schemas)? = resource["schemas"] else { return }
+        let removed = type.extensionSchemas.map(\.id).filter { before[$0] != nil && resource[$0] == nil }
+        guard !removed.isEmpty else { return }
+        let kept = schemas.filter { urn in !removed.contains { urn.stringValue?.caseInsensitiveEquals($0) ?? false } }
+        if kept.count != schemas.count { resource["schemas"] = .array(kept) }
     }
 
     /// Applies one operation in place.

@@ -3,8 +3,10 @@ extension ResourcePatcher {
     ///
     /// `add`/`replace` update every match in place; with no match, the value the filter names
     /// is created when the filter is a conjunction of `eq` tests (`emails[type eq "work"].value`
-    /// on a user without a work email: Entra's way of adding one); otherwise it is `noTarget`.
-    /// `remove` drops the matches (or their sub-attribute); with no match it changes nothing.
+    /// on a user without a work email: Entra's way of adding one) and the created value is one
+    /// the filter selects; otherwise it is `noTarget` (§3.5.2.3). `remove` drops the matches, or
+    /// only their sub-attribute (§3.5.2.2: a work email keeps its `type` and `primary`); with no
+    /// match it changes nothing.
     mutating func applyFiltered(
         _ op: PatchOperation.Op, location: AttributeLocation, filter: SCIMFilter, subAttribute: String?,
         value: JSONValue?
@@ -25,7 +27,7 @@ extension ResourcePatcher {
         case .remove:
             if let subName {
                 for index in matches { items[index] = Self.setting(subName, to: nil, in: items[index]) }
-                items = items.filter { !Self.isHusk($0) }
+                items = items.filter { !Self.isEmptyElement($0) }
             } else {
                 items = items.indices.filter { !matches.contains($0) }.map { items[$0] }
             }
@@ -41,17 +43,19 @@ extension ResourcePatcher {
                     guard let newValue else { break }
                     var element = try Self.seed(filter, location: location)
                     element[subName] = newValue
+                    try Self.checkSelected(element, by: filter, location: location)
                     items.append(.object(element))
                     touched = [items.count - 1]
                 } else {
                     for index in matches { items[index] = Self.setting(subName, to: newValue, in: items[index]) }
-                    if newValue == nil { items = items.filter { !Self.isHusk($0) } }
+                    if newValue == nil { items = items.filter { !Self.isEmptyElement($0) } }
                 }
             } else {
                 let incoming = try Self.elementObject(value, location: location)
                 if matches.isEmpty {
                     var element = try Self.seed(filter, location: location)
                     for member in incoming { element[member.key] = member.value }
+                    try Self.checkSelected(element, by: filter, location: location)
                     items.append(.object(element))
                     touched = [items.count - 1]
                 } else {
@@ -76,6 +80,17 @@ extension ResourcePatcher {
         }
         guard let definition = location.definition else { return object }
         return try ValueCoercion.canonical(object, of: definition)
+    }
+
+    /// Refuses to create a value that its own filter would not select: `replace
+    /// emails[value eq "a@x"].value` with `"b@x"` on a user without `a@x` names no value to
+    /// change, and creating `b@x` would answer a request nobody sent (§3.5.2.3 `noTarget`).
+    private static func checkSelected(_ element: JSONObject, by filter: SCIMFilter, location: AttributeLocation) throws
+    {
+        guard filter.matches(element: element, of: location.definition) else {
+            throw SCIMError.noTarget(
+                "no value of '\(location.name)' matches the filter, and the value given is not one it selects")
+        }
     }
 
     /// The value a filter names, to create when nothing matches: `type eq "work" and primary eq

@@ -87,7 +87,7 @@ extension ResourcePatcher {
                 items = [.object(JSONObject([JSONObject.Member(key: subName, value: newValue)]))]
             } else {
                 items = items.map { Self.setting(subName, to: newValue, in: $0) }
-                if newValue == nil { items = items.filter { !Self.isHusk($0) } }
+                if newValue == nil { items = items.filter { !Self.isEmptyElement($0) } }
             }
             MultiValued.enforceSinglePrimary(&items)
             location.write(items.isEmpty ? nil : .array(items), into: &resource)
@@ -118,13 +118,12 @@ extension ResourcePatcher {
         return try ValueCoercion.single(value, for: definition)
     }
 
-    /// A value left with nothing but its labels (`type`, `primary`, `display`) after a removal.
-    static func isHusk(_ element: JSONValue) -> Bool {
+    /// A value left with nothing at all after a removal. A value that keeps a label (`type`,
+    /// `primary`, `display`) is kept, as RFC 7644 §3.5.2.2 removes only the sub-attribute targeted;
+    /// one with no member left holds nothing to keep.
+    static func isEmptyElement(_ element: JSONValue) -> Bool {
         guard case .object(let object) = element else { return false }
-        return !object.contains { member in
-            let label = ["type", "primary", "display"].contains { member.key.caseInsensitiveEquals($0) }
-            return !label && FilterEvaluator.isPresent(member.value)
-        }
+        return !object.contains { FilterEvaluator.isPresent($0.value) }
     }
 
     /// The values of a possibly multi-valued attribute.

@@ -73,49 +73,23 @@ struct ResourceNormalizer {
         return .object(result)
     }
 
-    /// One attribute value: booleans coerced (or refused), complex values with their known
-    /// sub-attribute names in schema spelling, multi-valued values as arrays with one primary.
-    /// Values of an unexpected shape are kept as sent.
+    /// One attribute value, checked by `ValueCoercion`, the same owner a PATCH and a PUT use, so
+    /// that POST, PUT and PATCH give one answer: booleans coerced (or refused), complex values as
+    /// objects with their known sub-attribute names in schema spelling, a single-valued simple
+    /// attribute refusing an object or array (`"title": {…}` is `invalidValue`), multi-valued
+    /// values as arrays with one primary. `null` and `[]` are kept as sent: a POST that spells
+    /// out an empty attribute stores what it said.
     private func normalize(_ value: JSONValue, definition: SCIMAttribute) throws -> JSONValue {
         if value.isNull { return value }
-        if definition.multiValued {
-            var items = value.arrayValue ?? [value]
-            items = try items.map { item in
-                guard definition.type == .complex else { return try normalizeSingle(item, definition: definition) }
-                switch item {
-                case .object(let object): return .object(try normalizeObject(object, definition: definition))
-                case .string, .number, .bool: return .object(JSONObject(["value": item]))
-                default: return item
-                }
-            }
-            MultiValued.enforceSinglePrimary(&items)
-            return .array(items)
-        }
-        if definition.type == .complex, case .object(let object) = value {
-            return .object(try normalizeObject(object, definition: definition))
-        }
-        return try normalizeSingle(value, definition: definition)
-    }
-
-    private func normalizeObject(_ object: JSONObject, definition: SCIMAttribute) throws -> JSONObject {
-        var result = JSONObject()
-        for member in object {
-            guard let sub = definition.subAttribute(named: member.key) else {
-                result[member.key] = member.value
-                continue
-            }
-            result[sub.name] = member.value.isNull ? .null : try normalizeSingle(member.value, definition: sub)
-        }
-        return result
+        if definition.multiValued, value.arrayValue?.isEmpty == true { return value }
+        guard let coerced = try ValueCoercion.coerce(value, for: definition) else { return value }
+        guard definition.multiValued, case .array(var items) = coerced else { return coerced }
+        MultiValued.enforceSinglePrimary(&items)
+        return .array(items)
     }
 
     private func normalizeSingle(_ value: JSONValue, definition: SCIMAttribute) throws -> JSONValue {
-        guard definition.type == .boolean, !value.isNull else { return value }
-        guard let flag = SCIMBoolean.coerce(value) else {
-            throw SCIMError.invalidValue(
-                "'\(definition.name)' must be true or false, not \(ValueCoercion.describe(value))")
-        }
-        return .bool(flag)
+        value.isNull ? value : try ValueCoercion.single(value, for: definition)
     }
 
     /// `value` without any `password` member, at any depth of objects.

@@ -10,16 +10,21 @@ import SCIMKit
 ///   array gives its compact JSON with sorted keys, so nothing mapped is silently dropped. Known
 ///   complex attributes without a `value` (`name`, `addresses`) are refused when the job loads:
 ///   map one of their sub-attributes, which keeps reports and diffs readable.
-/// - A boolean attribute (`active`, `primary`) given as a string (`"True"`, `"no"`) is coerced.
+/// - A boolean attribute (`active`, `primary`) given as a string (`"True"`, `"no"`) is coerced,
+///   by `SCIMBoolean` with `.text` leniency: a mapped value is text.
 enum MappedValue {
     /// The string for `values`, or nil when there is none.
     static func string(from values: [JSONValue], isBoolean: Bool) -> String? {
         guard let first = values.first else { return nil }
         if case .object = first {
+            // An element whose `value` was removed keeps its labels (RFC 7644 §3.5.2.2); it is
+            // never the preferred one, and an element holding only labels maps to nothing.
             let objects = values.compactMap(\.objectValue)
-            if let preferred = preferredElement(objects), let value = preferred["value"] {
+            let valued = objects.filter { !($0["value"]?.isNull ?? true) }
+            if let preferred = preferredElement(valued), let value = preferred["value"] {
                 return scalarString(value, isBoolean: false)
             }
+            if !objects.isEmpty, objects.allSatisfy(isLabelsOnly) { return nil }
         }
         return scalarString(first, isBoolean: isBoolean)
     }
@@ -37,7 +42,7 @@ enum MappedValue {
     static func scalarString(_ value: JSONValue, isBoolean: Bool) -> String? {
         switch value {
         case .string(let text):
-            if isBoolean, let flag = coerceBoolean(text) { return flag ? "true" : "false" }
+            if isBoolean, let flag = SCIMBoolean.parse(text, leniency: .text) { return flag ? "true" : "false" }
             return text
         case .bool(let flag):
             return flag ? "true" : "false"
@@ -50,15 +55,10 @@ enum MappedValue {
         }
     }
 
-    /// A boolean as providers and spreadsheets write it: SCIMKit's `true`/`false` in any case,
-    /// and also `yes`/`no` and `1`/`0` (HR exports), since a mapped value is already text.
-    static func coerceBoolean(_ text: String) -> Bool? {
-        let word = text.trimmingSpaces()
-        if let flag = SCIMBoolean.coerce(.string(word)) { return flag }
-        switch word.lowercased() {
-        case "yes", "1": return true
-        case "no", "0": return false
-        default: return nil
+    /// Whether an element holds nothing but labels (`type`, `primary`, `display`).
+    private static func isLabelsOnly(_ element: JSONObject) -> Bool {
+        element.allSatisfy { member in
+            ["type", "primary", "display"].contains(where: member.key.caseInsensitiveEquals)
         }
     }
 

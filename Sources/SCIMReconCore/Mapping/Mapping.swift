@@ -60,7 +60,7 @@ public struct Mapping: Sendable {
             values[entry.local] = entry.sourceValue(in: resource) ?? entry.defaultValue(values)
         }
         if let active = values["active"] {
-            guard let flag = MappedValue.coerceBoolean(active) else {
+            guard let flag = SCIMBoolean.parse(active, leniency: .text) else {
                 throw MappingError(attribute: "active", message: "mapped active is not a boolean")
             }
             values["active"] = flag ? "true" : "false"

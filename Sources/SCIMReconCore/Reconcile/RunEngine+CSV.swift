@@ -105,13 +105,12 @@ struct CSVRowBuilder {
             guard !cell.isEmpty else { continue }
             var value = JSONValue.string(cell)
             if activeColumns.contains(index) {
-                switch cell.lowercased() {
-                case "true", "yes", "1", "enabled": value = .bool(true)
-                case "false", "no", "0", "disabled": value = .bool(false)
-                default:
+                guard let flag = SCIMBoolean.parse(cell, leniency: .text) else {
                     throw IngestError.rule(
-                        "csv.invalid-boolean", "the active column holds neither true/false nor yes/no")
+                        "csv.invalid-boolean",
+                        "the active column holds none of true/false, yes/no, 1/0, enabled/disabled")
                 }
+                value = .bool(flag)
             }
             operations.append(["op": "add", "path": .string(path.description), "value": value])
         }
