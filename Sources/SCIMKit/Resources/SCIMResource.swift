@@ -67,26 +67,35 @@ public enum SCIMResource {
         resource["active"].flatMap(SCIMBoolean.coerce)
     }
 
-    /// The email to show for a user: the primary one, else the `work` one, else the first.
+    /// The email to show for a user: the `value` of `preferredElement` among its emails.
     public static func primaryEmail(_ resource: JSONObject) -> String? {
-        let emails = FilterEvaluator.elements(resource["emails"]).compactMap { element -> (JSONObject, String)? in
+        let emails = FilterEvaluator.elements(resource["emails"]).compactMap { element -> JSONObject? in
             switch element {
             case .object(let object):
                 guard case .string(let value)? = object["value"], !value.isEmpty else { return nil }
-                return (object, value)
+                return object
             case .string(let value) where !value.isEmpty:
-                return (JSONObject(), value)
+                return JSONObject(["value": .string(value)])
             default:
                 return nil
             }
         }
-        if let primary = emails.first(where: { $0.0["primary"].flatMap(SCIMBoolean.coerce) == true }) {
-            return primary.1
+        return preferredElement(emails)?["value"]?.stringValue
+    }
+
+    /// The one element of a multi-valued attribute that stands for it (the "preferred email" of
+    /// the default mapping and of listings): the one marked `primary`, else the one typed `work`,
+    /// else the first. The only implementation of that rule.
+    public static func preferredElement(_ elements: [JSONObject]) -> JSONObject? {
+        if let primary = elements.first(where: { element in
+            element["primary"].flatMap { SCIMBoolean.coerce($0, leniency: .scim) } == true
+        }) {
+            return primary
         }
-        if let work = emails.first(where: { $0.0["type"]?.stringValue?.caseInsensitiveEquals("work") == true }) {
-            return work.1
+        if let work = elements.first(where: { $0["type"]?.stringValue?.caseInsensitiveEquals("work") == true }) {
+            return work
         }
-        return emails.first?.1
+        return elements.first
     }
 
     /// The ids of a group's members (their `value`s), in order.

@@ -21,21 +21,12 @@ enum MappedValue {
             // never the preferred one, and an element holding only labels maps to nothing.
             let objects = values.compactMap(\.objectValue)
             let valued = objects.filter { !($0["value"]?.isNull ?? true) }
-            if let preferred = preferredElement(valued), let value = preferred["value"] {
+            if let preferred = SCIMResource.preferredElement(valued), let value = preferred["value"] {
                 return scalarString(value, isBoolean: false)
             }
             if !objects.isEmpty, objects.allSatisfy(isLabelsOnly) { return nil }
         }
         return scalarString(first, isBoolean: isBoolean)
-    }
-
-    /// The primary element, else the `work` one, else the first.
-    static func preferredElement(_ elements: [JSONObject]) -> JSONObject? {
-        if let primary = elements.first(where: { isTrue($0["primary"]) }) { return primary }
-        if let work = elements.first(where: { $0["type"]?.stringValue?.caseInsensitiveEquals("work") == true }) {
-            return work
-        }
-        return elements.first
     }
 
     /// A value as text; nil for null, compact JSON for objects and arrays.
@@ -60,9 +51,5 @@ enum MappedValue {
         element.allSatisfy { member in
             ["type", "primary", "display"].contains(where: member.key.caseInsensitiveEquals)
         }
-    }
-
-    private static func isTrue(_ value: JSONValue?) -> Bool {
-        value.flatMap(SCIMBoolean.coerce) == true
     }
 }
