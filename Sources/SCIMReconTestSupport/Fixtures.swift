@@ -35,6 +35,17 @@ public enum Fixtures {
         return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// Lays out a deployment folder as an administrator has one: `samples` (a link to the
+    /// repository's) and the named job files copied into `jobs/`, so relative paths resolve.
+    public static func layOutDeployment(at directory: String, jobs: [String]) throws {
+        try FileManager.default.createSymbolicLink(atPath: directory + "/samples", withDestinationPath: samples)
+        try FileManager.default.createDirectory(atPath: directory + "/jobs", withIntermediateDirectories: true)
+        for job in jobs {
+            try FileManager.default.copyItem(
+                atPath: repositoryRoot + "/jobs/" + job, toPath: directory + "/jobs/" + job)
+        }
+    }
+
     /// A fresh empty directory under the system's temporary folder.
     public static func temporaryDirectory(_ label: String = "scimrecon") throws -> String {
         let path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString)"

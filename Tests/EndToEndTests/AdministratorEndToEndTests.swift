@@ -124,11 +124,7 @@ import Testing
 
     /// `plan` and `validate` create nothing: no store, no folder, no lock file, no report.
     @Test func planAndValidateCreateNothing() throws {
-        try FileManager.default.createSymbolicLink(
-            atPath: directory + "/samples", withDestinationPath: Fixtures.samples)
-        try FileManager.default.createDirectory(atPath: directory + "/jobs", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            atPath: Fixtures.repositoryRoot + "/jobs/entra-nightly.yml", toPath: directory + "/jobs/entra-nightly.yml")
+        try Fixtures.layOutDeployment(at: directory, jobs: ["entra-nightly.yml"])
         let plan = try runner.run(["plan", "jobs/entra-nightly.yml"])
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stderr.contains("dry run (entra-nightly, Azure AD): read 20, created 4"), "\(plan.stderr)")

@@ -79,11 +79,7 @@ import Testing
     }
 
     @Test func theNightlyJobRunsOnTheSamplesAndAgainChangesNothing() throws {
-        try FileManager.default.createSymbolicLink(
-            atPath: directory + "/samples", withDestinationPath: Fixtures.samples)
-        try FileManager.default.createDirectory(atPath: directory + "/jobs", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            atPath: Fixtures.repositoryRoot + "/jobs/entra-nightly.yml", toPath: directory + "/jobs/entra-nightly.yml")
+        try Fixtures.layOutDeployment(at: directory, jobs: ["entra-nightly.yml"])
         let first = try runner.run(["run", "jobs/entra-nightly.yml"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("read 20"), "\(first.stderr)")
