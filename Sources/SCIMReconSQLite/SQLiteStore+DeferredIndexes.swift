@@ -29,9 +29,9 @@ extension SQLiteStore {
         statement.reset()
     }
 
-    /// Called after each appended event.
-    func noteAppendedEvent() throws(StoreError) {
-        bulk.appended += 1
+    /// Called after events are appended.
+    func noteAppendedEvents(_ count: Int) throws(StoreError) {
+        bulk.appended += count
         guard !bulk.deferred, bulk.appended >= deferralThreshold() else { return }
         db.resetCachedStatements()
         for (name, _) in Self.deferrableIndexes { try db.execute("DROP INDEX IF EXISTS \(name)") }

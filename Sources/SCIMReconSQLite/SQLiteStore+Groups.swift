@@ -82,6 +82,39 @@ extension SQLiteStore {
     // MARK: History
 
     public func appendEvent(_ event: ProvisioningEvent, email: String?) throws(StoreError) {
+        try db.statement(Self.insertEvents(rows: 1)).run(Self.eventValues(event, email: email))
+        try noteAppendedEvents(1)
+    }
+
+    /// Events in multi-row INSERTs of `eventBatchRows` rows (16 values each, well under SQLite's
+    /// bound-parameter limit), the rest one by one: one statement step per batch instead of per event.
+    public func appendEvents(_ events: [(event: ProvisioningEvent, email: String?)]) throws(StoreError) {
+        var start = 0
+        while events.count - start >= Self.eventBatchRows {
+            var values: [SQLiteValue] = []
+            values.reserveCapacity(Self.eventBatchRows * 16)
+            for item in events[start..<(start + Self.eventBatchRows)] {
+                values.append(contentsOf: Self.eventValues(item.event, email: item.email))
+            }
+            try db.statement(Self.insertEvents(rows: Self.eventBatchRows)).run(values)
+            try noteAppendedEvents(Self.eventBatchRows)
+            start += Self.eventBatchRows
+        }
+        for item in events[start...] { try appendEvent(item.event, email: item.email) }
+    }
+
+    static let eventBatchRows = 128
+
+    static func insertEvents(rows: Int) -> String {
+        """
+        INSERT INTO events(time_ms, run, app, user, user_id, external_id, email, action, status, reason, changes,
+                           source, user_key, user_id_key, external_id_key, email_key)
+        VALUES
+        """
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    static func eventValues(_ event: ProvisioningEvent, email: String?) -> [SQLiteValue] {
         var changes: [UInt8] = []
         if !event.changes.isEmpty {
             let array = JSONValue.array(
@@ -95,21 +128,14 @@ extension SQLiteStore {
                 })
             JSONWriter.write(array, into: &changes)
         }
-        try db.statement(
-            """
-            INSERT INTO events(time_ms, run, app, user, user_id, external_id, email, action, status, reason, changes,
-                               source, user_key, user_id_key, external_id_key, email_key)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).run([
+        return [
             .integer(event.time.millisecondsSince1970), .integer(event.run), .text(event.app),
             SQLiteValue(event.user), SQLiteValue(event.userID), SQLiteValue(event.externalID), SQLiteValue(email),
             .text(event.action.rawValue), .text(event.status.rawValue), SQLiteValue(event.reason),
             changes.isEmpty ? .null : .text(String(decoding: changes, as: UTF8.self)), .text(event.source),
             SQLiteValue(event.user?.lowercased()), SQLiteValue(event.userID?.lowercased()),
             SQLiteValue(event.externalID?.lowercased()), SQLiteValue(email?.lowercased()),
-        ])
-        try noteAppendedEvent()
+        ]
     }
 
     public func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool {

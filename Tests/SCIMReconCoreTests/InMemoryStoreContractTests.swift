@@ -10,3 +10,13 @@ import Testing
         try check.body(InMemoryStore())
     }
 }
+
+/// The run's write-back cache answers exactly as the store behind it would, with a cache so
+/// small that every check also crosses its flushes.
+@Suite struct RunStateContractTests {
+    @Test(arguments: StoreContract.checks)
+    func keepsTheStoreContractInFrontOfAStore(_ check: StoreContract.Check) throws {
+        try check.body(RunState(base: InMemoryStore()))
+        try check.body(RunState(base: InMemoryStore(), entryLimit: 1, eventLimit: 1))
+    }
+}

@@ -19,6 +19,11 @@ import Testing
         try check.body(try freshStore())
     }
 
+    @Test(arguments: StoreContract.checks)
+    func keepsTheStoreContractBehindTheRunsCache(_ check: StoreContract.Check) throws {
+        try check.body(RunState(base: try freshStore(), entryLimit: 2, eventLimit: 3))
+    }
+
     static let damage: [(table: String, sql: String, expected: String)] = [
         (
             "users", "UPDATE users SET attributes = '{\"userName\":'",

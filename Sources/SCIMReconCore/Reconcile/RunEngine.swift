@@ -66,7 +66,8 @@ public struct RunResult: Sendable {
 /// Runs a job: reads every input, reconciles in one transaction, checks the guards on the whole
 /// plan, then commits, or rolls back and records why.
 public final class RunEngine {
-    let store: any ProvisioningStore
+    /// The store as the run sees it: the real store behind the run's write-back cache.
+    let store: RunState
     /// The job's settings; `execute` replaces the app by the spelling the store keeps for it.
     private(set) var settings: ReconcileSettings
     let options: RunOptions
@@ -86,7 +87,7 @@ public final class RunEngine {
     let failPoints: FailPointCounter
 
     public init(store: any ProvisioningStore, settings: ReconcileSettings, options: RunOptions) {
-        self.store = store
+        self.store = RunState(base: store)
         self.settings = settings
         self.options = options
         self.failPoints = FailPointCounter(options.failPoint)
@@ -139,6 +140,8 @@ public final class RunEngine {
         } else {
             do {
                 try store.updateRun(runRecord)
+                // Reports read the store itself: everything the run holds goes there first.
+                try store.flush()
                 try beforeCommit?(runRecord)
                 try failPoints.reach(.beforeCommit)
                 try store.commit()

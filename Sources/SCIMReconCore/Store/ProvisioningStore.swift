@@ -49,6 +49,9 @@ public protocol ProvisioningStore: AnyObject {
 
     // MARK: History
     func appendEvent(_ event: ProvisioningEvent, email: String?) throws(StoreError)
+    /// Appends events in their order: the batched path a run's write-back cache takes (a store
+    /// writes them with multi-row inserts or COPY, not a round trip each).
+    func appendEvents(_ events: [(event: ProvisioningEvent, email: String?)]) throws(StoreError)
     /// Whether a replayed record (by its fingerprint) was already applied for `app`.
     func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool
     func markApplied(app: String, fingerprint: String, run: Int64) throws(StoreError)
@@ -58,4 +61,11 @@ public protocol ProvisioningStore: AnyObject {
     // MARK: Checkpoints
     func checkpoint(job: String, path: String) throws(StoreError) -> Checkpoint?
     func saveCheckpoint(job: String, _ checkpoint: Checkpoint) throws(StoreError)
+}
+
+extension ProvisioningStore {
+    /// One `appendEvent` per event, for stores without a batched path.
+    public func appendEvents(_ events: [(event: ProvisioningEvent, email: String?)]) throws(StoreError) {
+        for item in events { try appendEvent(item.event, email: item.email) }
+    }
 }

@@ -1,0 +1,334 @@
+import SCIMKit
+
+/// The users a run touches, decoded once and held in memory, in front of the real store: a
+/// bounded write-back cache that any store gets (SQLite today, PostgreSQL next).
+///
+/// A PATCH replayed against a user reads it from here after the first time, and the user is
+/// written back once per flush instead of once per record; events are appended in batches
+/// (`ProvisioningStore.appendEvents`). What a run reads through it is what the store would answer
+/// had every write gone straight through — the store contract suite runs against it too.
+/// Everything it holds is written inside the run's transaction, before the commit, so a crash
+/// or a rollback loses it together with the rest of the run.
+///
+/// Deletes, renames and memberships write through at once (they are rare, and other tables
+/// follow them); queries over many users (`unseenUsers`, `userCount`, due deletions) flush first.
+public final class RunState: ProvisioningStore {
+    /// A cached user: as the store has it, or as the run left it (`dirty`), or gone.
+    enum Entry {
+        case present(LocalUser, dirty: Bool)
+        case deleted
+    }
+
+    struct Key: Hashable {
+        var app: String
+        var value: String
+    }
+
+    public let base: any ProvisioningStore
+    /// The most users held; at the limit the dirty ones are written back and all forgotten, so
+    /// memory stays bounded however many users a run touches.
+    let entryLimit: Int
+    /// The most events held before they are appended.
+    let eventLimit: Int
+
+    private var entries: [Key: Entry] = [:]
+    private var dirty: Set<Key> = []
+    /// Secondary look-ups over dirty users, whose keys the store does not know yet.
+    private var byUserName: [Key: Set<String>] = [:]
+    private var byExternalID: [Key: Set<String>] = [:]
+    private var byEmail: [Key: Set<String>] = [:]
+    private var seen: [Key: Int64] = [:]
+    private var events: [(event: ProvisioningEvent, email: String?)] = []
+
+    public var location: String { base.location }
+
+    public init(base: any ProvisioningStore, entryLimit: Int = 16_384, eventLimit: Int = 2_048) {
+        self.base = base
+        self.entryLimit = entryLimit
+        self.eventLimit = eventLimit
+    }
+
+    // MARK: Transactions
+
+    public func begin() throws(StoreError) {
+        forget()
+        try base.begin()
+    }
+
+    public func commit() throws(StoreError) {
+        try flush()
+        try base.commit()
+        forget()
+    }
+
+    public func rollback() {
+        forget()
+        base.rollback()
+    }
+
+    private func forget() {
+        entries = [:]
+        dirty = []
+        byUserName = [:]
+        byExternalID = [:]
+        byEmail = [:]
+        seen = [:]
+        events = []
+    }
+
+    /// Writes every dirty user, pending mark and event to the store (inside its transaction).
+    public func flush() throws(StoreError) {
+        try flushUsers()
+        try flushEvents()
+    }
+
+    private func flushUsers() throws(StoreError) {
+        for key in dirty.sorted(by: { ($0.app, $0.value) < ($1.app, $1.value) }) {
+            if case .present(let user, _)? = entries[key] {
+                try base.saveUser(user)
+                entries[key] = .present(user, dirty: false)
+            }
+        }
+        dirty = []
+        byUserName = [:]
+        byExternalID = [:]
+        byEmail = [:]
+        for (key, run) in seen.sorted(by: { ($0.key.app, $0.key.value) < ($1.key.app, $1.key.value) }) {
+            try base.markSeen(app: key.app, id: key.value, run: run)
+        }
+        seen = [:]
+    }
+
+    /// Makes room before one more user is held.
+    private func makeRoom() throws(StoreError) {
+        guard entries.count >= entryLimit else { return }
+        try flushUsers()
+        entries = [:]
+    }
+
+    private func flushEvents() throws(StoreError) {
+        guard !events.isEmpty else { return }
+        try base.appendEvents(events)
+        events = []
+    }
+
+    /// Writes one user's pending state before a write-through operation on it.
+    private func flush(_ key: Key) throws(StoreError) {
+        guard dirty.contains(key) else { return }
+        if case .present(let user, _)? = entries[key] {
+            try base.saveUser(user)
+            unindex(key)
+            entries[key] = .present(user, dirty: false)
+        }
+        dirty.remove(key)
+        if let run = seen.removeValue(forKey: key) { try base.markSeen(app: key.app, id: key.value, run: run) }
+    }
+
+    // MARK: Applications, runs, checkpoints, groups: straight through
+
+    public func canonicalApp(_ name: String) throws(StoreError) -> String { try base.canonicalApp(name) }
+    public func insertRun(_ run: RunRecord) throws(StoreError) -> Int64 { try base.insertRun(run) }
+    public func updateRun(_ run: RunRecord) throws(StoreError) { try base.updateRun(run) }
+    public func checkpoint(job: String, path: String) throws(StoreError) -> Checkpoint? {
+        try base.checkpoint(job: job, path: path)
+    }
+    public func saveCheckpoint(job: String, _ checkpoint: Checkpoint) throws(StoreError) {
+        try base.saveCheckpoint(job: job, checkpoint)
+    }
+    public func group(app: String, id: String) throws(StoreError) -> LocalGroup? { try base.group(app: app, id: id) }
+    public func findGroup(app: String, displayName: String) throws(StoreError) -> LocalGroup? {
+        try base.findGroup(app: app, displayName: displayName)
+    }
+    public func saveGroup(_ group: LocalGroup) throws(StoreError) { try base.saveGroup(group) }
+    public func deleteGroup(app: String, id: String) throws(StoreError) { try base.deleteGroup(app: app, id: id) }
+    public func members(app: String, groupID: String) throws(StoreError) -> [String] {
+        try base.members(app: app, groupID: groupID)
+    }
+    public func addMember(app: String, groupID: String, userID: String) throws(StoreError) {
+        try base.addMember(app: app, groupID: groupID, userID: userID)
+    }
+    public func removeMember(app: String, groupID: String, userID: String) throws(StoreError) {
+        try base.removeMember(app: app, groupID: groupID, userID: userID)
+    }
+    public func groupNames(app: String, userID: String) throws(StoreError) -> [String] {
+        try base.groupNames(app: app, userID: userID)
+    }
+    public func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool {
+        try base.isApplied(app: app, fingerprint: fingerprint)
+    }
+    public func markApplied(app: String, fingerprint: String, run: Int64) throws(StoreError) {
+        try base.markApplied(app: app, fingerprint: fingerprint, run: run)
+    }
+
+    // MARK: Users
+
+    public func findUser(app: String, by match: MatchKey, value: String) throws(StoreError) -> [LocalUser] {
+        if match == .id {
+            let key = Key(app: app, value: value)
+            switch entries[key] {
+            case .present(let user, _)?: return [user]
+            case .deleted?: return []
+            case nil:
+                let found = try base.findUser(app: app, by: .id, value: value)
+                if let user = found.first, found.count == 1 {
+                    try makeRoom()
+                    entries[key] = .present(user, dirty: false)
+                }
+                return found
+            }
+        }
+        var result: [String: LocalUser] = [:]
+        for stored in try base.findUser(app: app, by: match, value: value) {
+            let key = Key(app: app, value: stored.id)
+            switch entries[key] {
+            case .present(let cached, _)?:
+                if Self.matches(cached, match, value) { result[cached.id] = cached }
+            case .deleted?:
+                continue
+            case nil:
+                result[stored.id] = stored
+            }
+        }
+        let index: [Key: Set<String>]
+        switch match {
+        case .userName: index = byUserName
+        case .externalId: index = byExternalID
+        case .email: index = byEmail
+        case .id: index = [:]
+        }
+        for id in index[Key(app: app, value: Self.folded(match, value))] ?? [] where result[id] == nil {
+            if case .present(let cached, _)? = entries[Key(app: app, value: id)], Self.matches(cached, match, value) {
+                result[id] = cached
+            }
+        }
+        return result.values.sorted { $0.id < $1.id }
+    }
+
+    public func saveUser(_ user: LocalUser) throws(StoreError) {
+        let key = Key(app: user.app, value: user.id)
+        if entries[key] == nil { try makeRoom() }
+        unindex(key)
+        entries[key] = .present(user, dirty: true)
+        dirty.insert(key)
+        index(user)
+    }
+
+    public func deleteUser(app: String, id: String) throws(StoreError) {
+        let key = Key(app: app, value: id)
+        try flush(key)
+        try base.deleteUser(app: app, id: id)
+        entries[key] = .deleted
+    }
+
+    public func renameUser(app: String, from id: String, to newID: String) throws(StoreError) {
+        let old = Key(app: app, value: id)
+        try flush(old)
+        try flush(Key(app: app, value: newID))
+        try base.renameUser(app: app, from: id, to: newID)
+        entries[old] = nil
+        entries[Key(app: app, value: newID)] = nil
+    }
+
+    public func userCount(app: String, activeOnly: Bool) throws(StoreError) -> Int {
+        try flushUsers()
+        return try base.userCount(app: app, activeOnly: activeOnly)
+    }
+
+    public func markSeen(app: String, id: String, run: Int64) throws(StoreError) {
+        seen[Key(app: app, value: id)] = run
+    }
+
+    public func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {
+        try flushUsers()
+        return try base.unseenUsers(app: app, run: run)
+    }
+
+    public func usersDueForDeletion(app: String, now: Timestamp) throws(StoreError) -> [LocalUser] {
+        try flushUsers()
+        return try base.usersDueForDeletion(app: app, now: now)
+    }
+
+    // MARK: History
+
+    public func appendEvent(_ event: ProvisioningEvent, email: String?) throws(StoreError) {
+        events.append((event, email))
+        if events.count >= eventLimit { try flushEvents() }
+    }
+
+    public func appendEvents(_ batch: [(event: ProvisioningEvent, email: String?)]) throws(StoreError) {
+        events.append(contentsOf: batch)
+        if events.count >= eventLimit { try flushEvents() }
+    }
+
+    public func wasDeleted(app: String, id: String) throws(StoreError) -> Bool {
+        let folded = id.lowercased()
+        if events.contains(where: { item in
+            item.event.app == app && item.event.action == .delete && item.event.status == .success
+                && item.event.userID?.lowercased() == folded
+        }) {
+            return true
+        }
+        return try base.wasDeleted(app: app, id: id)
+    }
+
+    // MARK: Secondary look-ups of dirty users
+
+    static func folded(_ match: MatchKey, _ value: String) -> String {
+        match == .externalId || match == .id ? value : value.lowercased()
+    }
+
+    static func matches(_ user: LocalUser, _ match: MatchKey, _ value: String) -> Bool {
+        switch match {
+        case .id: return user.id == value
+        case .userName: return user.userName.lowercased() == value.lowercased()
+        case .externalId: return user.externalID == value
+        case .email: return user.email?.lowercased() == value.lowercased()
+        }
+    }
+
+    private func index(_ user: LocalUser) {
+        byUserName[Key(app: user.app, value: user.userName.lowercased()), default: []].insert(user.id)
+        if let externalID = user.externalID {
+            byExternalID[Key(app: user.app, value: externalID), default: []].insert(user.id)
+        }
+        if let email = user.email {
+            byEmail[Key(app: user.app, value: email.lowercased()), default: []].insert(user.id)
+        }
+    }
+
+    private func unindex(_ key: Key) {
+        guard dirty.contains(key), case .present(let user, _)? = entries[key] else { return }
+        byUserName[Key(app: user.app, value: user.userName.lowercased())]?.remove(user.id)
+        if let externalID = user.externalID { byExternalID[Key(app: user.app, value: externalID)]?.remove(user.id) }
+        if let email = user.email { byEmail[Key(app: user.app, value: email.lowercased())]?.remove(user.id) }
+    }
+}
+
+/// The read side through the run's cache: everything held is written to the store first, then
+/// the store answers (so the contract suite can check a `RunState` like any store).
+extension RunState: StoreQueries {
+    private func queries() throws(StoreError) -> any StoreQueries {
+        guard let queries = base as? any StoreQueries else {
+            throw StoreError("\(base.location): this store cannot be queried")
+        }
+        try flush()
+        return queries
+    }
+
+    public func reading<T>(_ body: () throws -> T) throws -> T { try queries().reading(body) }
+    public func applications() throws(StoreError) -> [String] { try queries().applications() }
+    public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int { try queries().countEvents(filter) }
+    public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
+        try queries().forEachEvent(filter, body)
+    }
+    public func forEachUser(app: String?, user: String?, _ body: (LocalUser, [String]) throws -> Void) throws {
+        try queries().forEachUser(app: app, user: user, body)
+    }
+    public func forEachGroup(app: String?, _ body: (LocalGroup, [String]) throws -> Void) throws {
+        try queries().forEachGroup(app: app, body)
+    }
+    public func forEachRun(_ body: (RunRecord) throws -> Void) throws { try queries().forEachRun(body) }
+    public func pruneEvents(before cutoff: Timestamp) throws(StoreError) -> Int {
+        try queries().pruneEvents(before: cutoff)
+    }
+}
