@@ -23,23 +23,24 @@ struct JobExecution {
                 try? planSink.write(PlanLine.text(for: event))
             }
         }
-        var bar: ProgressBar?
-        if Diagnostics.isTerminal {
-            bar = ProgressBar()
-            engine.progress = { done, total in bar?.update(done: done, total: total) }
+        // Plan lines on a terminal's stdout would be torn by a status line redrawn on stderr.
+        let display = printPlan && isatty(1) == 1 ? nil : ProgressDisplay.forTerminal()
+        if let display {
+            engine.phase = { display.enter($0) }
+            engine.progress = { display.update($0) }
         }
         var pending: [(file: AtomicFile, path: String)] = []
         engine.beforeCommit = { run in
-            pending = try writeReports(store: store, run: run)
+            pending = try writeReports(store: store, run: run, display: display)
         }
         let result: RunResult
         do {
+            defer { display?.clear() }
             result = try engine.execute(inputs)
         } catch {
             for report in pending { report.file.abandon() }
             throw error
         }
-        bar?.clear()
         try planSink?.flush()
         let failPoints = FailPointCounter(options.failPoint)
         for (index, report) in pending.enumerated() {
@@ -86,12 +87,15 @@ struct JobExecution {
 
     /// Prunes history past `keep_history`, then writes the job's `reports:` entries into
     /// temporary files; they are renamed into place only once the run has committed.
-    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws -> [(
-        file: AtomicFile, path: String
-    )] {
+    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord, display: ProgressDisplay? = nil)
+        throws -> [(file: AtomicFile, path: String)]
+    {
         if let keep = keepHistoryMilliseconds {
             let pruned = try store.pruneEvents(before: options.now.adding(milliseconds: -keep))
-            if pruned > 0 { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
+            if pruned > 0 {
+                let note = "scimrecon: pruned \(pruned) events older than keep_history"
+                if let display { display.interrupt { Diagnostics.info(note) } } else { Diagnostics.info(note) }
+            }
         }
         var files: [(file: AtomicFile, path: String)] = []
         do {
@@ -132,27 +136,5 @@ enum PlanLine {
         }
         if let reason = event.reason { line += "\t(\(reason))" }
         return line + "\t[\(event.source)]\n"
-    }
-}
-
-/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
-final class ProgressBar {
-    private var lastPercent = -1
-
-    func update(done: Int64, total: Int64) {
-        guard total > 0 else { return }
-        let percent = Int(min(100, done * 100 / total))
-        guard percent != lastPercent else { return }
-        lastPercent = percent
-        let width = 30
-        let filled = width * percent / 100
-        Diagnostics.write(
-            "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                + "] \(percent)%")
-    }
-
-    func clear() {
-        guard lastPercent >= 0 else { return }
-        Diagnostics.write("\r" + String(repeating: " ", count: 40) + "\r")
     }
 }

@@ -54,7 +54,7 @@ extension RunEngine {
             }
             consumedOffset = line.end
             consumedLine = line.number
-            progress?(line.end, identity.size)
+            progress?(RunProgress(records: reconciler.tally.read, bytesRead: line.end, bytesTotal: identity.size))
         }
         let trailing: (number: Int, start: Int64, length: Int)?
         switch pipeline.finish() {
