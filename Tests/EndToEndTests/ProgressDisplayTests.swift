@@ -112,12 +112,3 @@ import Testing
         #expect(result.stderr.hasPrefix("scimrecon: wrote report.csv\n"), "\(result.stderr)")
     }
 }
-
-/// Finds command-line tools the tests drive, on `$PATH` and in the usual system folders.
-enum ExternalTool {
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let folders = path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]
-        return folders.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-}
