@@ -128,7 +128,7 @@ if command -v ldd >/dev/null 2>&1; then
     swift_libraries=$(ldd "$binary" 2>/dev/null | awk '/libswift|libFoundation|libdispatch|libBlocksRuntime/ { print $3 }' || true)
     if [ -n "$swift_libraries" ]; then
         echo "install.sh: warning: $binary loads Swift libraries at run time:" >&2
-        printf '  %s\n' $swift_libraries >&2
+        printf '%s\n' "$swift_libraries" | sed 's/^/  /' >&2
         echo "  build it with --static-swift-stdlib for a machine without the Swift toolchain" >&2
     fi
 fi

@@ -166,6 +166,64 @@ import Testing
         #expect(result.stderr.contains("run 1 (entra-nightly, Azure AD): read 20,"), "\(result.stderr)")
     }
 
+    /// Whether this test may give a command a private copy of the system's folders: a mount
+    /// namespace with an overlay on /etc and empty /usr/local, /var/lib and /var/log.
+    static let canIsolateSystem: Bool = {
+        guard canHideToolchain, let root = try? Fixtures.temporaryDirectory("probe-overlay") else { return false }
+        let probe = try? Command.run(
+            ExternalTool.find("unshare")!, ["-m", "/bin/sh", "-c", isolation(scratch: root) + " && test -w /etc"])
+        return probe?.status == 0
+    }()
+
+    /// Shell commands that replace the system folders an install touches by throwaway ones.
+    static func isolation(scratch: String) -> String {
+        """
+        mount -t tmpfs tmpfs '\(scratch)' && mkdir '\(scratch)/upper' '\(scratch)/work' && \
+        mount -t overlay overlay -o 'lowerdir=/etc,upperdir=\(scratch)/upper,workdir=\(scratch)/work' /etc && \
+        mount -t tmpfs tmpfs /usr/local && mount -t tmpfs tmpfs /var/lib && mount -t tmpfs tmpfs /var/log
+        """
+    }
+
+    @Test(
+        .enabled(
+            if: canIsolateSystem,
+            "cannot give the install a private /etc here (needs root, unshare and overlay mounts): system install skipped"
+        )
+    )
+    func installsAsRootWithASystemUserAndOwnersOnTheDefaultFolders() throws {
+        let binary = Self.staticBinary ?? Self.builtBinary
+        // Everything the install writes lands in the namespace's throwaway folders.
+        let script = """
+            \(Self.isolation(scratch: root)) && \
+            '\(Fixtures.repositoryRoot)/scripts/install.sh' --binary '\(binary)' --scheduler cron --with-samples && \
+            getent passwd scimrecon && \
+            stat -c '%U:%G %a %n' /etc/scimrecon /etc/scimrecon/entra-nightly.yml /var/lib/scimrecon \
+              /var/lib/scimrecon/output /var/log/scimrecon /usr/local/bin/scimrecon /etc/cron.d/scimrecon && \
+            cd / && runuser -u scimrecon -- env -i PATH=/usr/bin:/bin /usr/local/lib/scimrecon/scimrecon-cron entra-nightly && \
+            echo "cron: quiet" && stat -c '%U:%G %a %n' /var/lib/scimrecon/output/scimrecon.sqlite
+            """
+        let result = try Command.run(ExternalTool.find("unshare")!, ["-m", "/bin/sh", "-c", script])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let lines = Set(result.stdout.split(separator: "\n").map(String.init))
+        #expect(result.stdout.contains("install.sh: created system user scimrecon"), "\(result.stdout)")
+        #expect(
+            lines.contains { $0.hasPrefix("scimrecon:x:") && $0.hasSuffix(":/var/lib/scimrecon:/usr/sbin/nologin") })
+        for expected in [
+            "root:scimrecon 750 /etc/scimrecon", "root:scimrecon 640 /etc/scimrecon/entra-nightly.yml",
+            "scimrecon:scimrecon 750 /var/lib/scimrecon", "scimrecon:scimrecon 750 /var/lib/scimrecon/output",
+            "root:root 755 /usr/local/bin/scimrecon", "root:root 644 /etc/cron.d/scimrecon",
+        ] {
+            #expect(lines.contains(expected), "no '\(expected)' in \(result.stdout)")
+        }
+        #expect(lines.contains { $0.hasPrefix("scimrecon:") && $0.hasSuffix(" 750 /var/log/scimrecon") })
+        // The job ran as the scimrecon user, said nothing for cron to mail, and owns its store.
+        #expect(lines.contains("cron: quiet"), "\(result.stdout)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("scimrecon:scimrecon ") && $0.hasSuffix(" /var/lib/scimrecon/output/scimrecon.sqlite")
+            })
+    }
+
     @Test(.enabled(if: systemdAnalyze != nil, "systemd-analyze not found: the units are not verified"))
     func systemdUnitsPassSystemdAnalyzeVerify() throws {
         try install(binary: Self.builtBinary)
