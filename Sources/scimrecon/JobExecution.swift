@@ -13,6 +13,8 @@ struct JobExecution {
     var keepHistoryMilliseconds: Int64?
     /// Print each planned event on stdout (`plan`, `--dry-run`).
     var printPlan = false
+    /// The status line on a terminal; it draws nothing until `activate`.
+    let statusLine = ProgressDisplay()
 
     func execute() throws {
         let store = try StoreAccess.open(storeLocation, writable: true)
@@ -23,19 +25,19 @@ struct JobExecution {
                 try? planSink.write(PlanLine.text(for: event))
             }
         }
-        // Plan lines on a terminal's stdout would be torn by a status line redrawn on stderr.
-        let display = printPlan && isatty(1) == 1 ? nil : ProgressDisplay.forTerminal()
-        if let display {
-            engine.phase = { display.enter($0) }
-            engine.progress = { display.update($0) }
+        // Only on a terminal, and not over plan lines printed on the same terminal.
+        if isatty(2) == 1, !(printPlan && isatty(1) == 1) {
+            statusLine.activate(inputs: inputs.count)
+            engine.phase = { [statusLine] in statusLine.enter($0) }
+            engine.progress = { [statusLine] in statusLine.update($0) }
         }
         var pending: [(file: AtomicFile, path: String)] = []
         engine.beforeCommit = { run in
-            pending = try writeReports(store: store, run: run, display: display)
+            pending = try writeReports(store: store, run: run)
         }
         let result: RunResult
         do {
-            defer { display?.clear() }
+            defer { statusLine.clear() }
             result = try engine.execute(inputs)
         } catch {
             for report in pending { report.file.abandon() }
@@ -87,14 +89,13 @@ struct JobExecution {
 
     /// Prunes history past `keep_history`, then writes the job's `reports:` entries into
     /// temporary files; they are renamed into place only once the run has committed.
-    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord, display: ProgressDisplay? = nil)
-        throws -> [(file: AtomicFile, path: String)]
-    {
+    func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws -> [(
+        file: AtomicFile, path: String
+    )] {
         if let keep = keepHistoryMilliseconds {
             let pruned = try store.pruneEvents(before: options.now.adding(milliseconds: -keep))
             if pruned > 0 {
-                let note = "scimrecon: pruned \(pruned) events older than keep_history"
-                if let display { display.interrupt { Diagnostics.info(note) } } else { Diagnostics.info(note) }
+                statusLine.interrupt { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
             }
         }
         var files: [(file: AtomicFile, path: String)] = []

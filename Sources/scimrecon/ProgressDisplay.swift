@@ -8,14 +8,18 @@ import SCIMReconCore
 /// A one-line status on stderr while a run works, redrawn in place: the phase, records read, bytes
 /// of the current input, a rate and an estimate of the time left, fitted to the terminal's width.
 ///
-/// Made only when stderr is a terminal (`forTerminal()`); cron, pipes and files get nothing. The
-/// line never reaches the last column (so it never wraps), is redrawn at most ten times a second
-/// while reading, and is cleared before anything else is written to stderr.
+/// It draws nothing until `activate` (called only when stderr is a terminal), so cron, pipes and
+/// files get nothing. The line never reaches the last column (so it never wraps), is redrawn at
+/// most ten times a second while reading, and is cleared before anything else is written to stderr.
 final class ProgressDisplay {
     /// The longest wait between two redraws while reading goes on, in nanoseconds.
     static let redrawInterval: UInt64 = 100_000_000
 
-    private var phase: RunPhase = .reading(index: 1, count: 1)
+    private var active = false
+    private var phase: RunPhase = .applying
+    /// The run's inputs, and which of them is being read (1-based).
+    private var inputCount = 0
+    private var inputIndex = 0
     private var progress: RunProgress?
     /// When reading began (for the rate), and when the current input began (for its estimate).
     private var readingStarted: UInt64?
@@ -25,19 +29,20 @@ final class ProgressDisplay {
     private var drawnProgressInPhase = false
     private var visible = false
 
-    private init() {}
-
-    /// A display when stderr is a terminal, else nil.
-    static func forTerminal() -> ProgressDisplay? {
-        isatty(2) == 1 ? ProgressDisplay() : nil
+    /// Starts drawing, for a run over `inputs` inputs.
+    func activate(inputs: Int) {
+        active = true
+        inputCount = inputs
     }
 
     /// Shows that the run has reached `phase`; drawn at once.
     func enter(_ phase: RunPhase) {
+        guard active else { return }
         let now = Self.monotonicNow()
         if case .reading = phase {
             if readingStarted == nil { readingStarted = now }
             inputStarted = now
+            inputIndex += 1
             progress.map { progress = RunProgress(records: $0.records, bytesRead: 0, bytesTotal: 0) }
         }
         self.phase = phase
@@ -47,6 +52,7 @@ final class ProgressDisplay {
 
     /// Takes a new reading; redrawn when the last redraw is older than `redrawInterval`.
     func update(_ progress: RunProgress) {
+        guard active else { return }
         self.progress = progress
         let now = Self.monotonicNow()
         guard !drawnProgressInPhase || now &- lastDraw >= Self.redrawInterval else { return }
@@ -63,16 +69,18 @@ final class ProgressDisplay {
 
     /// Clears the line, lets `body` write to stderr, then draws the line again.
     func interrupt(_ body: () -> Void) {
+        let wasVisible = visible
         clear()
         body()
-        draw(now: Self.monotonicNow())
+        if wasVisible { draw(now: Self.monotonicNow()) }
     }
 
     private func draw(now: UInt64) {
         lastDraw = now
         let seconds = { (start: UInt64) in Double(now &- start) / 1e9 }
         let line = ProgressLine.text(
-            phase: phase, progress: progress, readingSeconds: readingStarted.map(seconds) ?? 0,
+            phase: phase, input: (inputIndex, inputCount), progress: progress,
+            readingSeconds: readingStarted.map(seconds) ?? 0,
             inputSeconds: seconds(inputStarted), width: Self.terminalWidth())
         // Back to the first column, the line, then erase whatever a longer earlier line left.
         Diagnostics.write("\r" + line + "\u{1B}[K")
@@ -114,20 +122,25 @@ enum ProgressLine {
     /// The line for `width` columns: at most `width - 1` characters, so the cursor never reaches
     /// the last column (where a terminal would wrap).
     static func text(
-        phase: RunPhase, progress: RunProgress?, readingSeconds: Double, inputSeconds: Double, width: Int
+        phase: RunPhase, input: (index: Int, count: Int), progress: RunProgress?, readingSeconds: Double,
+        inputSeconds: Double, width: Int
     ) -> String {
         fit(
-            parts(phase: phase, progress: progress, readingSeconds: readingSeconds, inputSeconds: inputSeconds),
+            parts(
+                phase: phase, input: input, progress: progress, readingSeconds: readingSeconds,
+                inputSeconds: inputSeconds),
             width: width - 1)
     }
 
-    static func parts(phase: RunPhase, progress: RunProgress?, readingSeconds: Double, inputSeconds: Double)
-        -> [Part]
-    {
+    static func parts(
+        phase: RunPhase, input: (index: Int, count: Int), progress: RunProgress?, readingSeconds: Double,
+        inputSeconds: Double
+    ) -> [Part] {
         var parts = [Part(priority: 9, forms: ["scimrecon:"], joiner: "")]
         let records = progress?.records ?? 0
         switch phase {
-        case .reading(let index, let count):
+        case .reading:
+            let (index, count) = input
             parts.append(Part(priority: 0, forms: ["reading"], joiner: " "))
             if count > 1 {
                 parts.append(

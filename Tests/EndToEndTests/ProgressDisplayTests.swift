@@ -20,7 +20,9 @@ import Testing
                 + #""userName":"user\#(index)@contoso.com","externalId":"ext-\#(index)","active":true},"#
                 + #""response":{"id":"id-\#(index)"}}"#
         }
-        try Fixtures.write(lines.joined(separator: "\n") + "\n", to: directory + "/requests.jsonl")
+        // Two inputs, so the line says which one is being read.
+        try Fixtures.write(lines[..<1000].joined(separator: "\n") + "\n", to: directory + "/requests-1.jsonl")
+        try Fixtures.write(lines[1000...].joined(separator: "\n") + "\n", to: directory + "/requests-2.jsonl")
         try Fixtures.write(
             """
             version: 1
@@ -28,7 +30,9 @@ import Testing
             app: App
             store: store.sqlite
             inputs:
-              - path: requests.jsonl
+              - path: requests-1.jsonl
+                format: scim-log
+              - path: requests-2.jsonl
                 format: scim-log
             policy:
               create: true
@@ -101,6 +105,8 @@ import Testing
         #expect(!reading.isEmpty, "\(drawn)")
         #expect(reading.allSatisfy { $0.contains(" record") && $0.contains(" KB") }, "\(reading)")
         #expect(drawn.contains("scimrecon: committing 1,500 records"), "\(drawn)")
+        #expect(drawn.contains { $0.hasPrefix("scimrecon: reading input 1 of 2 ") }, "\(drawn)")
+        #expect(drawn.contains { $0.hasPrefix("scimrecon: reading input 2 of 2 ") }, "\(drawn)")
     }
 
     @Test func drawsNothingWhenStderrIsNotATerminal() throws {

@@ -7,6 +7,7 @@ import SCIMKit
 extension RunEngine {
     /// Reads one input into the reconciler, by format.
     func read(_ input: ResolvedInput, into reconciler: Reconciler) throws {
+        phase?(.reading(path: input.path))
         switch input.format {
         case .scimLog: try readLog(input, into: reconciler)
         case .scimBulk: try readBulk(input, into: reconciler)

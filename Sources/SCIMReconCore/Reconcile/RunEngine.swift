@@ -91,8 +91,7 @@ public final class RunEngine {
             reconciler = Reconciler(store: store, settings: settings, run: runRecord.id, now: options.now)
             reconciler.observer = observer
             let activeBefore = try store.userCount(app: settings.app, activeOnly: true)
-            for (index, input) in inputs.enumerated() {
-                phase?(.reading(index: index + 1, count: inputs.count))
+            for input in inputs {
                 try read(input, into: reconciler)
             }
             phase?(.applying)

@@ -1,7 +1,7 @@
 /// The steps of a run, in the order `RunEngine` reaches them, for a progress display.
 public enum RunPhase: Sendable, Hashable {
-    /// Reading input `index` (1-based) of `count`; records are applied as they are read.
-    case reading(index: Int, count: Int)
+    /// Reading the input at `path` (the run's inputs in order); records are applied as they are read.
+    case reading(path: String)
     /// Work after the inputs: deprovisioning users absent from a snapshot, deleting expired ones.
     case applying
     /// Checking the safety guards against the whole plan.
