@@ -13,6 +13,8 @@ struct JobExecution {
     var keepHistoryMilliseconds: Int64?
     /// Print each planned event on stdout (`plan`, `--dry-run`).
     var printPlan = false
+    /// The status line on a terminal; it draws nothing until `activate`.
+    let statusLine = ProgressDisplay()
 
     func execute() throws {
         let store = try StoreAccess.openForRun(storeLocation, dryRun: options.dryRun)
@@ -23,10 +25,11 @@ struct JobExecution {
                 try? planSink.write(PlanLine.text(for: event))
             }
         }
-        var bar: ProgressBar?
-        if Diagnostics.isTerminal {
-            bar = ProgressBar()
-            engine.progress = { done, total in bar?.update(done: done, total: total) }
+        // Only on a terminal, and not over plan lines printed on the same terminal.
+        if isatty(2) == 1, !(printPlan && isatty(1) == 1) {
+            statusLine.activate(inputs: inputs.count)
+            engine.phase = { [statusLine] in statusLine.enter($0) }
+            engine.progress = { [statusLine] in statusLine.update($0) }
         }
         var pending: [PendingReport] = []
         engine.beforeCommit = { run in
@@ -34,12 +37,12 @@ struct JobExecution {
         }
         let result: RunResult
         do {
+            defer { statusLine.clear() }
             result = try engine.execute(inputs)
         } catch {
             for report in pending { report.file.abandon() }
             throw error
         }
-        bar?.clear()
         try planSink?.flush()
         try commitReports(pending, run: result.run)
         for warning in result.warnings { Diagnostics.warning(warning) }
@@ -95,7 +98,9 @@ struct JobExecution {
     func writeReports(store: any ProvisioningStore & StoreQueries, run: RunRecord) throws -> [PendingReport] {
         if let keep = keepHistoryMilliseconds {
             let pruned = try store.pruneEvents(before: options.now.adding(milliseconds: -keep))
-            if pruned > 0 { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
+            if pruned > 0 {
+                statusLine.interrupt { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
+            }
         }
         var files: [PendingReport] = []
         do {
@@ -163,27 +168,5 @@ enum PlanLine {
         }
         if let reason = event.reason { line += "\t(\(reason))" }
         return line + "\t[\(event.source)]\n"
-    }
-}
-
-/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
-final class ProgressBar {
-    private var lastPercent = -1
-
-    func update(done: Int64, total: Int64) {
-        guard total > 0 else { return }
-        let percent = Int(min(100, done * 100 / total))
-        guard percent != lastPercent else { return }
-        lastPercent = percent
-        let width = 30
-        let filled = width * percent / 100
-        Diagnostics.write(
-            "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                + "] \(percent)%")
-    }
-
-    func clear() {
-        guard lastPercent >= 0 else { return }
-        Diagnostics.write("\r" + String(repeating: " ", count: 40) + "\r")
     }
 }

@@ -32,6 +32,9 @@ extension RunEngine {
                 } catch let error as IngestError {
                     try reconciler.recordFailure(error, time: identity.modified, source: source)
                 }
+                self.progress?(
+                    RunProgress(
+                        records: reconciler.tally.read, bytesRead: Int64(record.endOffset), bytesTotal: identity.size))
                 return true
             }
         } catch let error as IngestError {

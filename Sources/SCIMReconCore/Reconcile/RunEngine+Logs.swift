@@ -7,6 +7,7 @@ import SCIMKit
 extension RunEngine {
     /// Reads one input into the reconciler, by format.
     func read(_ input: ResolvedInput, into reconciler: Reconciler) throws {
+        phase?(.reading(path: input.path))
         switch input.format {
         case .scimLog: try readLog(input, into: reconciler)
         case .scimBulk: try readBulk(input, into: reconciler)
@@ -54,7 +55,7 @@ extension RunEngine {
             }
             consumedOffset = line.end
             consumedLine = line.number
-            progress?(line.end, identity.size)
+            progress?(RunProgress(records: reconciler.tally.read, bytesRead: line.end, bytesTotal: identity.size))
         }
         let trailing: (number: Int, start: Int64, length: Int)?
         switch pipeline.finish() {

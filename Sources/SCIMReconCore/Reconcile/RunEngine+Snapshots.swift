@@ -40,7 +40,8 @@ extension RunEngine {
                     if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
                         try take(parse(line), line: number)
                     }
-                    self.progress?(end, identity.size)
+                    self.progress?(
+                        RunProgress(records: reconciler.tally.read, bytesRead: end, bytesTotal: identity.size))
                     return true
                 }
             } catch let error as LineReaderError {

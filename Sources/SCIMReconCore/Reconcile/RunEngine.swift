@@ -73,8 +73,10 @@ public final class RunEngine {
     let options: RunOptions
     /// Called with every event as it is decided (the plan printer).
     public var observer: ((ProvisioningEvent) -> Void)?
-    /// Called as inputs are read, with bytes read so far and the total (the progress bar).
-    public var progress: ((Int64, Int64) -> Void)?
+    /// Called as inputs are read, with records read so far and bytes of the input (the progress display).
+    public var progress: ((RunProgress) -> Void)?
+    /// Called as the run reaches each phase (the progress display).
+    public var phase: ((RunPhase) -> Void)?
     /// Called inside the run's transaction just before it commits (not in a dry run): the job's
     /// reports are written here, so they see the run's events, and a report that cannot be
     /// written rolls the whole run back.
@@ -115,12 +117,15 @@ public final class RunEngine {
                 try read(input, into: reconciler)
                 recordsByInput.append((input.path, reconciler.tally.read - before))
             }
+            phase?(.applying)
             if inputs.contains(where: \.isSnapshot) {
                 try reconciler.deprovisionAbsent(app: settings.app, time: options.now, source: "snapshot: absent")
             }
             try reconciler.deleteExpired(app: settings.app)
+            phase?(.checkingGuards)
             if let stop = guardStop(reconciler.tally, activeBefore: activeBefore), !options.force {
                 store.rollback()
+                phase?(.committing)
                 return try recordStopped(runRecord, reconciler: reconciler, reason: stop)
             }
         } catch let abort as AbortRun {
@@ -142,8 +147,12 @@ public final class RunEngine {
                 try store.updateRun(runRecord)
                 // Reports read the store itself: everything the run holds goes there first.
                 try store.flush()
-                try beforeCommit?(runRecord)
+                if let beforeCommit {
+                    phase?(.writingReports)
+                    try beforeCommit(runRecord)
+                }
                 try failPoints.reach(.beforeCommit)
+                phase?(.committing)
                 try store.commit()
             } catch {
                 store.rollback()
