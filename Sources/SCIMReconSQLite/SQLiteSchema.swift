@@ -102,5 +102,36 @@ enum SQLiteSchema {
         """
         DROP INDEX IF EXISTS events_by_app_time;
         """,
+        // 4: the provider's claims (`graph-logs`), kept beside the history and never applied to
+        // users. `(app, id)` deduplicates overlapping downloads; the `*_key` columns (lowercased)
+        // serve crosscheck's joins by SCIM id, userName and externalId.
+        """
+        CREATE TABLE claims(
+            app TEXT NOT NULL,
+            id TEXT NOT NULL,
+            time_ms INTEGER NOT NULL,
+            run INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            identity_type TEXT,
+            target_id TEXT,
+            user TEXT,
+            external_id TEXT,
+            source_id TEXT,
+            service_principal TEXT,
+            error_code TEXT,
+            error_reason TEXT,
+            changes TEXT,
+            source TEXT NOT NULL,
+            target_id_key TEXT,
+            user_key TEXT,
+            external_id_key TEXT,
+            PRIMARY KEY(app, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX claims_by_time ON claims(time_ms);
+        CREATE INDEX claims_by_target ON claims(app, target_id_key) WHERE target_id_key IS NOT NULL;
+        CREATE INDEX claims_by_user ON claims(app, user_key) WHERE user_key IS NOT NULL;
+        CREATE INDEX claims_by_external_id ON claims(app, external_id_key) WHERE external_id_key IS NOT NULL;
+        """,
     ]
 }

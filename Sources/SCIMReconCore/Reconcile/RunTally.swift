@@ -43,8 +43,12 @@ public struct RunTally: Sendable, Hashable {
             + "skipped \(count(status: .skipped)), failed \(failures)"
         let groupEvents = [ProvisioningAction.groupCreate, .groupUpdate, .groupDelete, .memberAdd, .memberRemove]
             .reduce(0) { $0 + count($1, .success) }
-        guard groupEvents > 0 else { return users }
-        return users
+        // Provider claims (graph-logs) are kept, not applied: they get a clause of their own.
+        let claims =
+            self["claim.stored"] + self["claim.duplicate"] > 0
+            ? "; provider claims: kept \(self["claim.stored"]), already kept \(self["claim.duplicate"])" : ""
+        guard groupEvents > 0 else { return users + claims }
+        return users + claims
             + "; groups: created \(count(.groupCreate, .success)), updated \(count(.groupUpdate, .success)), "
             + "deleted \(count(.groupDelete, .success)), members +\(count(.memberAdd, .success)) "
             + "-\(count(.memberRemove, .success))"

@@ -1,0 +1,31 @@
+import SCIMKit
+
+extension RunEngine {
+    /// Reads the provider's own log (`graph-logs`) and keeps each record as a claim beside the
+    /// history, in the run's transaction; nothing is applied to users.
+    ///
+    /// A bad record fails alone (a failure event at its `file:line`); a record whose `id` is
+    /// already stored for the app (an overlapping download) is counted as a duplicate and skipped.
+    func readGraphLogs(_ input: ResolvedInput, into reconciler: Reconciler) throws {
+        guard let claims = store as? any ClaimStore else {
+            throw IngestError(
+                code: "input.unsupported", message: "this store cannot keep provider claims", location: input.path)
+        }
+        let size = try FileIdentity(path: input.path).size
+        warnings += try GraphLogReader(path: input.path).forEachRecord(progress: progress) { record, source in
+            reconciler.countRead()
+            do {
+                let value = try record.get()
+                guard let object = value.objectValue else {
+                    throw IngestError.rule(
+                        "record.invalid", "a provisioning record must be a JSON object, not \(value.typeName)")
+                }
+                let claim = try GraphLogRecord.claim(object, app: settings.app, run: reconciler.run, source: source)
+                reconciler.countRead(try claims.insertClaim(claim) ? "claim.stored" : "claim.duplicate")
+            } catch let error as IngestError {
+                try reconciler.recordFailure(error, source: source)
+            }
+        }
+        inputsRead.append("\(input.path) [0-\(size)]")
+    }
+}
