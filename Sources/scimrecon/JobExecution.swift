@@ -101,14 +101,16 @@ struct JobExecution {
                     statuses: report.statuses, runs: [], now: options.now)
                 guard let format = ReportFormat(rawValue: report.format) else {
                     throw UsageError(
-                        message: "\(settings.job): report format '\(report.format)' is not json, jsonl, csv or xml")
+                        message:
+                            "\(settings.job): report format '\(report.format)' is not json, jsonl, csv, xml or html")
                 }
                 let path = report.outputPath(
                     name: settings.job, app: settings.app, date: options.now.dateString, run: run.id)
                 let file = try ReportOptions.openAtomic(path)
                 files.append((file, path))
                 try ReportOptions.writeEvents(
-                    store: store, filter: filter, format: format, sink: file.sink, generatedAt: options.now)
+                    store: store, filter: filter, format: format, sink: file.sink, generatedAt: options.now,
+                    byteOrderMark: true)
                 try file.sink.flush()
             }
         } catch {

@@ -5,7 +5,7 @@ import SCIMReconCore
 /// The options every listing shares: where the store is, the format, where output goes.
 struct ListingOptions: ParsableArguments {
     @Option(help: "The store: a SQLite file path.") var store: String?
-    @Option(help: "json, jsonl, csv or xml.") var format: String = "json"
+    @Option(help: "json, jsonl, csv, xml or html.") var format: String = "json"
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
 
     /// Opens the store for reading and a record writer for the table `table` chooses, and runs

@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
     var action: [String] = []
     @Option(help: "Status (success, skipped, failure). Repeatable.") var status: [String] = []
     @Option(name: .customLong("run"), help: "Run id. Repeatable.") var runs: [Int64] = []
-    @Option(help: "json, jsonl, csv or xml.") var format: String = "json"
+    @Option(help: "json, jsonl, csv, xml or html.") var format: String = "json"
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
 
     func run() throws {
@@ -28,7 +28,8 @@ struct ReportCommand: ParsableCommand {
         var count = 0
         try ReportOptions.withOutput(output) { sink in
             count = try ReportOptions.writeEvents(
-                store: queries, filter: filter, format: reportFormat, sink: sink, generatedAt: now)
+                store: queries, filter: filter, format: reportFormat, sink: sink, generatedAt: now,
+                byteOrderMark: output != nil && output != "-")
         }
         Diagnostics.info("scimrecon: \(count) events (\(filter.summary))\(output.map { " written to \($0)" } ?? "")")
     }
@@ -38,7 +39,7 @@ struct ReportCommand: ParsableCommand {
 enum OutputFormat {
     static func parse(_ text: String) throws -> ReportFormat {
         guard let format = ReportFormat(rawValue: text.lowercased()) else {
-            throw UsageError(message: "--format: unknown format '\(text)'; accepted: json, jsonl, csv, xml")
+            throw UsageError(message: "--format: unknown format '\(text)'; accepted: json, jsonl, csv, xml, html")
         }
         return format
     }

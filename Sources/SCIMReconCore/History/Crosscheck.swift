@@ -51,9 +51,14 @@ public struct Crosscheck {
         ClaimIdentity(id: claim.targetID, userName: claim.user, externalID: claim.externalID)
     }
 
-    /// The identity an event names.
+    /// The identity an event names. A membership event names the member; the provider reports
+    /// it as a change of the group, so it is looked up by the group's name (its `group` change).
     static func identity(of event: ProvisioningEvent) -> ClaimIdentity {
-        ClaimIdentity(id: event.userID, userName: event.user, externalID: event.externalID)
+        if event.action == .memberAdd || event.action == .memberRemove {
+            let group = event.changes.first { $0.attribute == "group" }.flatMap { $0.new ?? $0.old }
+            return ClaimIdentity(id: nil, userName: group, externalID: nil)
+        }
+        return ClaimIdentity(id: event.userID, userName: event.user, externalID: event.externalID)
     }
 
     /// The store actions that can record the change a provider action describes.
@@ -63,7 +68,7 @@ public struct Crosscheck {
         case (.update, false): return [.update, .enable, .disable, .create]
         case (.disable, false): return [.disable, .delete, .update]
         case (.delete, false), (.stagedDelete, false): return [.delete, .disable]
-        case (.create, true): return [.groupCreate, .groupUpdate]
+        case (.create, true): return [.groupCreate, .groupUpdate, .memberAdd]
         case (.update, true): return [.groupUpdate, .memberAdd, .memberRemove, .groupCreate]
         case (.delete, true), (.stagedDelete, true), (.disable, true): return [.groupDelete]
         case (.other, _): return []
@@ -131,12 +136,20 @@ public struct Crosscheck {
     }
 
     /// `attribute-drift` findings: each provider value that differs from the user's stored
-    /// resource, unless a later claim about the same user set that attribute again.
+    /// resource, judged only for the last change the store recorded for that user (a later
+    /// event may rightly have changed the value since) and unless a later claim about the same
+    /// user set that attribute again.
     func drift(_ claim: ProviderClaim, event: ProvisioningEvent) throws -> [CrosscheckFinding] {
         let changed = claim.changes.filter { $0.new != nil }
         guard !changed.isEmpty, let id = event.userID,
             let stored = try store.findUser(app: claim.app, by: .id, value: id).first
         else { return [] }
+        let farFuture = Timestamp(millisecondsSince1970: Int64.max / 2)
+        let laterChanges = try store.events(
+            app: claim.app, about: ClaimIdentity(id: id, userName: nil, externalID: nil),
+            from: event.time.adding(milliseconds: 1), to: farFuture
+        ).filter { $0.status == .success && !Self.isGroupAction($0.action) }
+        guard laterChanges.isEmpty else { return [] }
         var later: [ProviderClaim]?
         var findings: [CrosscheckFinding] = []
         for change in changed {
@@ -149,7 +162,7 @@ public struct Crosscheck {
             if later == nil {
                 later = try store.claims(
                     app: claim.app, about: Self.identity(of: claim), from: claim.time.adding(milliseconds: 1),
-                    to: filter.until ?? Timestamp(millisecondsSince1970: Int64.max / 2)
+                    to: filter.until ?? farFuture
                 ).filter { Self.providerActed($0.status) }
             }
             if later!.contains(where: { $0.changes.contains { $0.attribute.caseInsensitiveEquals(change.attribute) } })

@@ -144,7 +144,7 @@ public struct JobReport: Sendable, Hashable {
     public var line: Int
 
     /// The formats a report may have.
-    public static let formats = ["json", "jsonl", "csv", "xml"]
+    public static let formats = ["json", "jsonl", "csv", "xml", "html"]
     /// The placeholders `output` may use.
     public static let placeholders = ["name", "app", "date", "run"]
 
