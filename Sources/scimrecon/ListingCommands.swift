@@ -34,8 +34,11 @@ struct UsersCommand: ParsableCommand {
     @OptionGroup var options: ListingOptions
     @Option(help: "Only this application's users.") var app: String?
     @Option(help: "userName, email, externalId or SCIM id; * is a wildcard.") var user: String?
+    @Flag(help: "Users of one app sharing a userName, email or externalId; an externalId or email across apps.")
+    var duplicates = false
 
     func run() throws {
+        if duplicates { return try listDuplicates() }
         try options.list(table: { format, store in
             // CSV needs every column up front: one pass for the custom attribute names first.
             guard format == .csv else { return .users }
