@@ -175,7 +175,8 @@ public struct TimeSeriesChart {
         let barWidth = max(1.0, slot * 0.8)
         var svg =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"events over time\" "
-            + "width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
+            + "width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
+            + "style=\"max-width:100%;height:auto\">"
             + "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>"
             + "<line x1=\"\(left)\" y1=\"\(10 + plotHeight)\" x2=\"\(width - 10)\" y2=\"\(10 + plotHeight)\" "
             + "stroke=\"#8a929e\"/>"
