@@ -102,6 +102,11 @@ extension SQLiteStore: ClaimStore {
         return apps
     }
 
+    public func pruneClaims(before cutoff: Timestamp) throws(StoreError) -> Int {
+        try db.statement("DELETE FROM claims WHERE time_ms < ?").run([.integer(cutoff.millisecondsSince1970)])
+        return db.changes
+    }
+
     /// The bound values of an identity: lowercased keys, null where absent (null never matches).
     static func identityValues(_ identity: ClaimIdentity) -> [SQLiteValue] {
         [

@@ -92,6 +92,13 @@ struct JobExecution {
         if let keep = keepHistoryMilliseconds {
             let pruned = try store.pruneEvents(before: options.now.adding(milliseconds: -keep))
             if pruned > 0 { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
+            // The provider's claims are history too: they go at the same age.
+            if let claims = store as? any ClaimStore,
+                case let prunedClaims = try claims.pruneClaims(before: options.now.adding(milliseconds: -keep)),
+                prunedClaims > 0
+            {
+                Diagnostics.info("scimrecon: pruned \(prunedClaims) provider claims older than keep_history")
+            }
         }
         var files: [(file: AtomicFile, path: String)] = []
         do {

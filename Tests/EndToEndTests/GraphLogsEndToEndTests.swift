@@ -183,4 +183,24 @@ import Testing
                 || result.stdout.contains("\(path):2: claim.invalid-time"),
             "\(result.stdout)\(result.stderr)")
     }
+
+    @Test func aJobKeepsClaimsAndPrunesThemWithItsHistory() throws {
+        let path = try write(
+            "job-page.json",
+            GraphLogFixtures.page(
+                [
+                    GraphLogFixtures.summary(
+                        id: "j-1", time: "2026-10-01T08:00:00Z", target: "scim-fa", user: "fa@fabrikam.test"),
+                    GraphLogFixtures.summary(
+                        id: "j-2", time: "2026-11-28T08:00:00Z", target: "scim-fa", user: "fa@fabrikam.test"),
+                ], next: false))
+        let job = try write(
+            "keep.yml",
+            "version: 1\nname: keep\napp: \(app)\nstore: \(store)\ninputs:\n  - path: \(path)\n    format: graph-logs\n"
+                + "policy:\n  keep_history: 30d\n")
+        let result = try runner.run(["run", job])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("pruned 1 provider claims older than keep_history"), "\(result.stderr)")
+        #expect(try claims(about: "fa@fabrikam.test").map { $0["id"]?.stringValue } == ["j-2"])
+    }
 }

@@ -37,4 +37,6 @@ public protocol ClaimStore: AnyObject {
         -> [ProvisioningEvent]
     /// The applications that hold claims, in the spelling first recorded.
     func claimApps() throws(StoreError) -> [String]
+    /// Deletes claims older than `cutoff` (`keep_history`, like the events); returns how many.
+    func pruneClaims(before cutoff: Timestamp) throws(StoreError) -> Int
 }
