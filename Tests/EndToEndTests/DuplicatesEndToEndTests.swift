@@ -72,4 +72,19 @@ import Testing
         #expect(csv.stdout.hasPrefix("scope,key,value,app,count,users\r\n"))
         #expect(csv.stderr.contains("3 groups of duplicate identities"))
     }
+
+    @Test func theXMLListingValidatesAgainstTheRecordsSchema() throws {
+        let path = directory + "/duplicates.xml"
+        let result = try runner.run(["users", "--duplicates", "--store", store, "--format", "xml", "--output", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.components(separatedBy: "<duplicate>").count - 1 == 3, "\(text)")
+        guard let xmllint = HostTool.xmllint else {
+            print("skipped: xmllint is not installed (apt-get install libxml2-utils); the XSD check did not run")
+            return
+        }
+        let check = try HostTool.run(
+            xmllint, ["--noout", "--schema", Fixtures.repositoryRoot + "/schemas/records.xsd", path])
+        #expect(check.status == 0, "\(check.output)")
+    }
 }

@@ -6,11 +6,10 @@ extension RunEngine {
     ///
     /// A bad record fails alone (a failure event at its `file:line`); a record whose `id` is
     /// already stored for the app (an overlapping download) is counted as a duplicate and skipped.
+    /// A store that keeps no claims (a scratch store that checks inputs) has every record read
+    /// and checked, and counted as `claim.checked`.
     func readGraphLogs(_ input: ResolvedInput, into reconciler: Reconciler) throws {
-        guard let claims = store as? any ClaimStore else {
-            throw IngestError(
-                code: "input.unsupported", message: "this store cannot keep provider claims", location: input.path)
-        }
+        let claims = store as? any ClaimStore
         let size = try FileIdentity(path: input.path).size
         warnings += try GraphLogReader(path: input.path).forEachRecord(progress: progress) { record, source in
             reconciler.countRead()
@@ -21,6 +20,10 @@ extension RunEngine {
                         "record.invalid", "a provisioning record must be a JSON object, not \(value.typeName)")
                 }
                 let claim = try GraphLogRecord.claim(object, app: settings.app, run: reconciler.run, source: source)
+                guard let claims else {
+                    reconciler.countRead("claim.checked")
+                    return
+                }
                 reconciler.countRead(try claims.insertClaim(claim) ? "claim.stored" : "claim.duplicate")
             } catch let error as IngestError {
                 try reconciler.recordFailure(error, source: source)
