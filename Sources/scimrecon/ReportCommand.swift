@@ -4,7 +4,8 @@ import SCIMReconCore
 /// `scimrecon report`: the provisioning history, filtered, as JSON, JSONL, CSV or XML.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Write a provisioning report from the history (json, jsonl, csv, xml or html).")
+        commandName: "report", abstract: "Write a provisioning report from the history (json, jsonl, csv, xml or html)."
+    )
 
     @Option(help: "The store: a SQLite file path.") var store: String?
     @Option(help: "End-user identifier: userName, email, externalId or SCIM id; * is a wildcard. Repeatable.")
