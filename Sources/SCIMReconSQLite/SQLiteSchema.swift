@@ -104,7 +104,8 @@ enum SQLiteSchema {
         """,
         // 4: the provider's claims (`graph-logs`), kept beside the history and never applied to
         // users. `(app, id)` deduplicates overlapping downloads; the `*_key` columns (lowercased)
-        // serve crosscheck's joins by SCIM id, userName and externalId.
+        // serve crosscheck's joins by SCIM id, userName and externalId (one index each, so that a
+        // look-up by identity is an OR of three index searches, see `SQLiteStore+Claims`).
         """
         CREATE TABLE claims(
             app TEXT NOT NULL,
@@ -129,9 +130,9 @@ enum SQLiteSchema {
             PRIMARY KEY(app, id)
         ) WITHOUT ROWID;
         CREATE INDEX claims_by_time ON claims(time_ms);
-        CREATE INDEX claims_by_target ON claims(app, target_id_key) WHERE target_id_key IS NOT NULL;
-        CREATE INDEX claims_by_user ON claims(app, user_key) WHERE user_key IS NOT NULL;
-        CREATE INDEX claims_by_external_id ON claims(app, external_id_key) WHERE external_id_key IS NOT NULL;
+        CREATE INDEX claims_by_target ON claims(target_id_key);
+        CREATE INDEX claims_by_user ON claims(user_key);
+        CREATE INDEX claims_by_external_id ON claims(external_id_key);
         """,
     ]
 }

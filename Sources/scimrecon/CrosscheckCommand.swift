@@ -57,12 +57,13 @@ struct CrosscheckCommand: ParsableCommand {
                         "scimrecon: no provider claims for application '\(missing)'; the store has claims for: "
                             + claimApps.joined(separator: ", "))
                 }
-                let counted = try crosscheck.run { _ in }
+                // JSON and XML announce the count: a first pass counts. The others stream in one.
+                let counted = reportFormat.announcesCount ? try crosscheck.run { _ in } : nil
                 let writer = makeFindingReportWriter(
                     reportFormat, sink: sink, byteOrderMark: output != nil && output != "-")
                 try writer.begin(FindingReportHeader(generatedAt: now, filter: filter, totals: counted))
                 let written = try crosscheck.run { try writer.write($0) }
-                try writer.finish()
+                try writer.finish(written)
                 return written
             }
         }

@@ -4,11 +4,12 @@ import SCIMKit
 public struct FindingReportHeader: Sendable, Hashable {
     public var generatedAt: Timestamp
     public var filter: CrosscheckFilter
-    /// The findings that follow, by kind (counted in a first pass: JSON and XML write the count
-    /// first, like the provisioning report).
-    public var totals: CrosscheckTotals
+    /// The findings that follow, by kind, for the formats that write the count first (JSON and
+    /// XML, like the provisioning report: a first pass counts); nil for the others, which are
+    /// written in one pass and get the totals at `finish`.
+    public var totals: CrosscheckTotals?
 
-    public init(generatedAt: Timestamp, filter: CrosscheckFilter, totals: CrosscheckTotals) {
+    public init(generatedAt: Timestamp, filter: CrosscheckFilter, totals: CrosscheckTotals?) {
         self.generatedAt = generatedAt
         self.filter = filter
         self.totals = totals
@@ -19,9 +20,28 @@ public struct FindingReportHeader: Sendable, Hashable {
 public protocol FindingReportWriter {
     func begin(_ header: FindingReportHeader) throws
     func write(_ finding: CrosscheckFinding) throws
-    /// Closes the document and flushes; throws `ReportError.countMismatch` when the header's
-    /// totals were wrong.
-    func finish() throws
+    /// Closes the document with the totals of the pass that wrote it, and flushes; throws
+    /// `ReportError.countMismatch` when the header announced other totals.
+    func finish(_ totals: CrosscheckTotals) throws
+}
+
+extension ReportFormat {
+    /// Whether the format writes its count before the records (JSON's `count`, XML's `count`
+    /// attribute), so that a crosscheck counts in a first pass.
+    public var announcesCount: Bool { self == .json || self == .xml }
+}
+
+/// The header's totals, which a format that announces its count needs.
+func announcedTotals(_ header: FindingReportHeader) throws -> CrosscheckTotals {
+    guard let totals = header.totals else { throw ReportError.misuse("this format needs the totals in the header") }
+    return totals
+}
+
+/// Throws when a header announced another number of findings than were written.
+func checkAnnounced(_ header: FindingReportHeader?, written: Int) throws {
+    if let declared = header?.totals?.findings, declared != written {
+        throw ReportError.countMismatch(declared: declared, written: written)
+    }
 }
 
 /// The crosscheck writer for `format`, writing into `sink`.
@@ -112,11 +132,13 @@ public final class JSONFindingReportWriter: FindingReportWriter {
     }
 
     public func begin(_ header: FindingReportHeader) throws {
-        declared = header.totals.findings
+        self.header = header
         guard !lines else { return }
+        let announced = try announcedTotals(header)
+        declared = announced.findings
         var totals = JSONObject()
         for kind in CrosscheckFinding.Kind.allCases {
-            totals.append(key: kind.rawValue, value: .number(String(header.totals[kind])))
+            totals.append(key: kind.rawValue, value: .number(String(announced[kind])))
         }
         // Keys in sorted order, as every JSON document the project writes; findings last but one.
         try sink.write(
@@ -128,6 +150,7 @@ public final class JSONFindingReportWriter: FindingReportWriter {
     }
 
     private var pendingTail = ""
+    private var header: FindingReportHeader?
 
     public func write(_ finding: CrosscheckFinding) throws {
         let text = JSONWriter.string(.object(finding.jsonObject))
@@ -139,10 +162,10 @@ public final class JSONFindingReportWriter: FindingReportWriter {
         written += 1
     }
 
-    public func finish() throws {
+    public func finish(_ totals: CrosscheckTotals) throws {
         if !lines { try sink.write((written == 0 ? "" : "\n") + pendingTail) }
         try sink.flush()
-        guard written == declared else { throw ReportError.countMismatch(declared: declared, written: written) }
+        try checkAnnounced(header, written: written)
     }
 }
 
@@ -158,7 +181,7 @@ public final class CSVFindingReportWriter: FindingReportWriter {
     private let sink: OutputSink
     private let byteOrderMark: Bool
     private var row: [UInt8] = []
-    private var declared = 0
+    private var header: FindingReportHeader?
     private var written = 0
 
     public init(sink: OutputSink, byteOrderMark: Bool = false) {
@@ -167,7 +190,7 @@ public final class CSVFindingReportWriter: FindingReportWriter {
     }
 
     public func begin(_ header: FindingReportHeader) throws {
-        declared = header.totals.findings
+        self.header = header
         row.removeAll(keepingCapacity: true)
         if byteOrderMark { row += CSVEventReportWriter.utf8ByteOrderMark }
         CSVCell.appendRow(Self.columns, to: &row)
@@ -190,8 +213,8 @@ public final class CSVFindingReportWriter: FindingReportWriter {
         written += 1
     }
 
-    public func finish() throws {
+    public func finish(_ totals: CrosscheckTotals) throws {
         try sink.flush()
-        guard written == declared else { throw ReportError.countMismatch(declared: declared, written: written) }
+        try checkAnnounced(header, written: written)
     }
 }

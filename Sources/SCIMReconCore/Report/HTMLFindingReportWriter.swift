@@ -57,7 +57,7 @@ public final class HTMLFindingReportWriter: FindingReportWriter {
         written += 1
     }
 
-    public func finish() throws {
+    public func finish(_ totals: CrosscheckTotals) throws {
         guard let header else { throw ReportError.misuse("finish before begin") }
         try sink.write("</table>\n")
         if written > rowLimit {
@@ -70,14 +70,14 @@ public final class HTMLFindingReportWriter: FindingReportWriter {
         try sink.write("</section>\n<section class=\"summary\">\n")
         try sink.write("<div class=\"card wide\"><h2>Findings over time (\(written))</h2>\(chart.svg())</div>\n")
         let kindRows = CrosscheckFinding.Kind.allCases.map { kind in
-            [HTMLPage.badge(kind.rawValue, class: kind.rawValue), String(header.totals[kind])]
+            [HTMLPage.badge(kind.rawValue, class: kind.rawValue), String(totals[kind])]
         }
         try sink.write(
             "<div class=\"card\"><h2>By kind</h2>"
                 + HTMLPage.table(
                     ["kind", "findings"], kindRows + [["<b>total</b>", "<b>\(written)</b>"]], numeric: [1])
-                + "<p class=\"more\">compared \(header.totals.claimsCompared) provider records and "
-                + "\(header.totals.eventsCompared) changes in the store</p></div>\n")
+                + "<p class=\"more\">compared \(totals.claimsCompared) provider records and "
+                + "\(totals.eventsCompared) changes in the store</p></div>\n")
         let dayRows = chart.days.map { day in
             [HTMLPage.escape(day.day)] + day.counts.map(String.init) + [String(day.counts.reduce(0, +))]
         }
@@ -96,7 +96,6 @@ public final class HTMLFindingReportWriter: FindingReportWriter {
                     : HTMLPage.table(["error code", "findings", "example"], codeRows, numeric: [1])) + "</div>\n")
         try sink.write("</section>\n" + HTMLPage.closing)
         try sink.flush()
-        let declared = header.totals.findings
-        guard written == declared else { throw ReportError.countMismatch(declared: declared, written: written) }
+        try checkAnnounced(header, written: written)
     }
 }

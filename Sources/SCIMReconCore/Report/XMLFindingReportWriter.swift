@@ -22,7 +22,8 @@ public final class XMLFindingReportWriter: FindingReportWriter {
     public func begin(_ header: FindingReportHeader) throws {
         let xml = try XMLStreamWriter(sink: sink)
         self.xml = xml
-        declared = header.totals.findings
+        let announced = try announcedTotals(header)
+        declared = announced.findings
         try xml.startElement("crosscheckReport")
         try xml.attribute("generatedAt", header.generatedAt.rfc3339)
         try xml.attribute("count", String(declared))
@@ -33,7 +34,7 @@ public final class XMLFindingReportWriter: FindingReportWriter {
         for kind in CrosscheckFinding.Kind.allCases {
             try xml.startElement("total")
             try xml.attribute("kind", kind.rawValue)
-            try xml.attribute("count", String(header.totals[kind]))
+            try xml.attribute("count", String(announced[kind]))
             try xml.endElement()
         }
         try xml.endElement()
@@ -78,7 +79,7 @@ public final class XMLFindingReportWriter: FindingReportWriter {
         written += 1
     }
 
-    public func finish() throws {
+    public func finish(_ totals: CrosscheckTotals) throws {
         guard let xml else { throw ReportError.misuse("finish before begin") }
         try xml.finish()
         self.xml = nil
