@@ -111,6 +111,20 @@ import Testing
         #expect(bad.status == 2, "\(bad.stderr)")
     }
 
+    @Test func historyOutsideTheSpanOfTheProvidersLogIsNotStoreOnly() throws {
+        let early = try write(
+            "early.jsonl",
+            GraphLogFixtures.requestLog(
+                [(name: "early@fabrikam.test", id: "scim-early", externalID: "ext-early")],
+                time: "2026-11-20T07:00:00.000Z"))
+        _ = try runner.run(["import", early, "--app", app, "--store", store])
+        try prepareEveryKind()
+        let (result, document) = try crosscheck()
+        let storeOnly = document?["findings"]?.arrayValue?.compactMap(\.objectValue)
+            .filter { $0["kind"] == "store-only" }.map { $0["user"]?.stringValue }
+        #expect(storeOnly == ["u3@fabrikam.test"], "the 20th is before Entra's log begins: \(result.stdout)")
+    }
+
     @Test func logsThatAgreeExitZero() throws {
         let users = [(name: "z@fabrikam.test", id: "scim-z", externalID: "ext-z")]
         let requests = try write("ok.jsonl", GraphLogFixtures.requestLog(users, time: "2026-11-26T07:00:00.000Z"))

@@ -5,7 +5,9 @@ import SCIMKit
 ///
 /// Two passes, each streamed with indexed look-ups, so memory does not grow with the history:
 /// the claims in time order (provider-only, outcome-mismatch, attribute-drift, provider-failure),
-/// then the history's changes in time order (store-only). A claim and an event are about the
+/// then, per application, the history's changes in time order (store-only) within the span the
+/// provider's log covers (its first to its last record, widened by the tolerance): outside it
+/// the provider's silence says nothing. A claim and an event are about the
 /// same change when they name the same identity — the SCIM id (`targetIdentity.id`), else the
 /// match keys userName (any case) or externalId — with compatible actions, at most the
 /// filter's tolerance apart.
@@ -31,20 +33,33 @@ public struct Crosscheck {
         let claimApps = try store.claimApps()
         let apps = filter.apps.isEmpty ? claimApps : filter.apps.filter { claimApps.contains($0) }
         guard !apps.isEmpty else { return totals }
+        // What span of time the provider's log covers, per application: only there can its
+        // silence about a change mean something.
+        var covered: [String: (first: Timestamp, last: Timestamp)] = [:]
         try store.forEachClaim(apps: apps, since: filter.since, until: filter.until) { claim in
+            let span = covered[claim.app]
+            covered[claim.app] = (min(span?.first ?? claim.time, claim.time), max(span?.last ?? claim.time, claim.time))
             guard claim.action != .other else { return }
             totals.claimsCompared += 1
             for finding in try check(claim) { try emit(finding) }
         }
-        let changes = ReportFilter(
-            apps: apps, since: filter.since, until: filter.until, actions: ProvisioningAction.allCases,
-            statuses: [.success])
-        try store.forEachEvent(changes) { event in
-            totals.eventsCompared += 1
-            if try !hasClaim(for: event) { try emit(Self.storeOnly(event, tolerance: filter.toleranceText)) }
+        for app in apps {
+            guard let span = covered[app] else { continue }
+            let changes = ReportFilter(
+                apps: [app],
+                since: Self.later(filter.since, span.first.adding(milliseconds: -filter.toleranceMilliseconds)),
+                until: Self.earlier(filter.until, span.last.adding(milliseconds: filter.toleranceMilliseconds + 1)),
+                actions: ProvisioningAction.allCases, statuses: [.success])
+            try store.forEachEvent(changes) { event in
+                totals.eventsCompared += 1
+                if try !hasClaim(for: event) { try emit(Self.storeOnly(event, tolerance: filter.toleranceText)) }
+            }
         }
         return totals
     }
+
+    static func later(_ bound: Timestamp?, _ time: Timestamp) -> Timestamp { bound.map { max($0, time) } ?? time }
+    static func earlier(_ bound: Timestamp?, _ time: Timestamp) -> Timestamp { bound.map { min($0, time) } ?? time }
 
     /// The identity a claim names.
     static func identity(of claim: ProviderClaim) -> ClaimIdentity {
