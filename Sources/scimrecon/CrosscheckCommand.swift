@@ -14,14 +14,14 @@ struct CrosscheckCommand: ParsableCommand {
 
             Example:
               scimrecon import entra-provisioning.json --format graph-logs --app "Azure AD"
-              scimrecon crosscheck --app "Azure AD" --since 7d --format html --output crosscheck.html
+              scimrecon crosscheck --since 7d --format html --output crosscheck.html
             """)
 
     @Option(help: "The store: a SQLite file path.") var store: String?
     @Option(help: "Application name. Repeatable.") var app: [String] = []
     @Option(help: "From (inclusive): RFC 3339, a date (2026-11-01), or relative (90m, 24h, 7d).") var since: String?
     @Option(help: "Until (exclusive): RFC 3339, a date, or relative.") var until: String?
-    @Option(help: "How far apart a provider record and a store event may be and still be one change (15m).")
+    @Option(help: "How far apart a provider record and a store event may be and still be one change.")
     var tolerance: String = "15m"
     @Option(help: "json, jsonl, csv, xml or html.") var format: String = "json"
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
