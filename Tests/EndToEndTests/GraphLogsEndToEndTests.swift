@@ -131,6 +131,15 @@ import Testing
         #expect(kept.first?["servicePrincipal"] == "Fabrikam Portal SCIM", "Name keys")
     }
 
+    @Test func aDownloadWithAByteOrderMarkIsRead() throws {
+        let record = GraphLogFixtures.summary(
+            id: "bom-1", time: "2026-11-24T09:00:00Z", target: "scim-bom", user: "bom@fabrikam.test")
+        let path = try write("bom.json", "\u{FEFF}[\n" + record + "\n]\n")
+        let result = try importFile(path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try claims(about: "bom@fabrikam.test").map { $0["id"]?.stringValue } == ["bom-1"])
+    }
+
     @Test func overlappingDownloadsAreKeptOnceByRecordID() throws {
         let records = (1...3).map { index in
             GraphLogFixtures.summary(

@@ -45,6 +45,7 @@ public final class JSONElementScanner {
     public func forEachElement(_ body: ([UInt8], Int) throws -> Void) throws {
         var state = ScanState()
         var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var firstChunk = true
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
@@ -53,7 +54,11 @@ public final class JSONElementScanner {
                     location: path)
             }
             if count == 0 { break }
-            for index in 0..<count {
+            // A byte order mark (Windows tools write one) is not part of the document.
+            var start = 0
+            if firstChunk, count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { start = 3 }
+            firstChunk = false
+            for index in start..<count {
                 try state.consume(chunk[index], scanner: self, body: body)
             }
         }
