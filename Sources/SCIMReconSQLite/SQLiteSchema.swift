@@ -112,6 +112,38 @@ enum SQLiteSchema {
             name TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 4: the provider's claims (`graph-logs`), kept beside the history and never applied to
+        // users. `(app, id)` deduplicates overlapping downloads; the `*_key` columns (lowercased)
+        // serve crosscheck's joins by SCIM id, userName and externalId (one index each, so that a
+        // look-up by identity is an OR of three index searches, see `SQLiteStore+Claims`).
+        """
+        CREATE TABLE claims(
+            app TEXT NOT NULL,
+            id TEXT NOT NULL,
+            time_ms INTEGER NOT NULL,
+            run INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            identity_type TEXT,
+            target_id TEXT,
+            user TEXT,
+            external_id TEXT,
+            source_id TEXT,
+            service_principal TEXT,
+            error_code TEXT,
+            error_reason TEXT,
+            changes TEXT,
+            source TEXT NOT NULL,
+            target_id_key TEXT,
+            user_key TEXT,
+            external_id_key TEXT,
+            PRIMARY KEY(app, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX claims_by_time ON claims(time_ms);
+        CREATE INDEX claims_by_target ON claims(target_id_key);
+        CREATE INDEX claims_by_user ON claims(user_key);
+        CREATE INDEX claims_by_external_id ON claims(external_id_key);
+        """,
     ]
 
     /// The migration after which `SQLiteStore.registerRecordedApps()` runs.

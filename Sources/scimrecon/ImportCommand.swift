@@ -11,7 +11,8 @@ struct ImportCommand: ParsableCommand {
 
     @Argument(help: "The input file.") var file: String
     @Option(help: "The application name recorded on every event.") var app: String
-    @Option(help: "scim-log, scim-bulk, scim-list or csv (detected from content when left out).") var format: String?
+    @Option(help: "scim-log, scim-bulk, scim-list, csv or graph-logs (detected from content when left out).")
+    var format: String?
     @Option(help: "A job file whose mapping, match order and policy to use.") var job: String?
     @Option(help: "The store: a SQLite file path.") var store: String?
     @Flag(help: "Plan only: print what would change and write nothing.") var dryRun = false

@@ -101,6 +101,15 @@ struct JobExecution {
             if pruned > 0 {
                 statusLine.interrupt { Diagnostics.info("scimrecon: pruned \(pruned) events older than keep_history") }
             }
+            // The provider's claims are history too: they go at the same age.
+            if let claims = store as? any ClaimStore,
+                case let prunedClaims = try claims.pruneClaims(before: options.now.adding(milliseconds: -keep)),
+                prunedClaims > 0
+            {
+                statusLine.interrupt {
+                    Diagnostics.info("scimrecon: pruned \(prunedClaims) provider claims older than keep_history")
+                }
+            }
         }
         var files: [PendingReport] = []
         do {
@@ -115,7 +124,8 @@ struct JobExecution {
                     name: settings.job, app: run.app, date: options.now.dateString, run: run.id)
                 let file = try ReportOptions.openAtomic(path)
                 let totals = try ReportOptions.writeEvents(
-                    store: store, filter: filter, format: report.format, sink: file.sink, generatedAt: options.now)
+                    store: store, filter: filter, format: report.format, sink: file.sink, generatedAt: options.now,
+                    byteOrderMark: true)
                 files.append(
                     PendingReport(file: file, path: path, format: report.format, filter: filter, written: totals))
                 try file.sink.flush()

@@ -5,7 +5,7 @@ import SCIMReconCore
 /// The options every listing shares: where the store is, the format, where output goes.
 struct ListingOptions: ParsableArguments {
     @Option(help: "The store: a SQLite file path.") var store: String?
-    @Option(help: "json, jsonl, csv or xml (default: from the --output file's extension, else json).")
+    @Option(help: "json, jsonl, csv, xml or html (default: from the --output file's extension, else json).")
     var format: String?
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
 
@@ -49,10 +49,13 @@ struct UsersCommand: ParsableCommand {
     @OptionGroup var options: ListingOptions
     @Option(help: "Only this application's users.") var app: String?
     @Option(help: "userName, email, externalId or SCIM id; * is a wildcard.") var user: String?
+    @Flag(help: "Users of one app sharing a userName, email or externalId; an externalId or email across apps.")
+    var duplicates = false
 
     func run() throws {
+        if duplicates { return try listDuplicates() }
         try options.list(
-            what: "users", app: app,
+            what: "users", app: app, pattern: user,
             table: { format, store in
                 // CSV needs every column up front: one pass for the custom attribute names first.
                 guard format == .csv else { return .users }

@@ -4,10 +4,11 @@ import SCIMReconCore
 /// `scimrecon report`: the provisioning history, filtered, as JSON, JSONL, CSV or XML.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Write a provisioning report from the history.",
+        commandName: "report",
+        abstract: "Write a provisioning report from the history (json, jsonl, csv, xml or html).",
         discussion: HelpText.discussion(
             "scimrecon report --user alice@contoso.com --app 'Azure AD' --since 7d --format csv",
-            "scimrecon report --status failure --run 12 --output failures.json"))
+            "scimrecon report --status failure --run 12 --output failures.html"))
 
     @Option(help: "The store: a SQLite file path.") var store: String?
     @Option(help: "End-user identifier: userName, email, externalId or SCIM id; * is a wildcard. Repeatable.")
@@ -19,7 +20,7 @@ struct ReportCommand: ParsableCommand {
     var action: [String] = []
     @Option(help: "Status (success, skipped, failure). Repeatable.") var status: [String] = []
     @Option(name: .customLong("run"), help: "Run id. Repeatable.") var runs: [Int64] = []
-    @Option(help: "json, jsonl, csv or xml (default: from the --output file's extension, else json).")
+    @Option(help: "json, jsonl, csv, xml or html (default: from the --output file's extension, else json).")
     var format: String?
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?
 
@@ -32,7 +33,8 @@ struct ReportCommand: ParsableCommand {
         var totals = ReportTotals()
         try ReportOptions.withOutput(output) { sink in
             totals = try ReportOptions.writeEvents(
-                store: queries, filter: filter, format: reportFormat, sink: sink, generatedAt: now)
+                store: queries, filter: filter, format: reportFormat, sink: sink, generatedAt: now,
+                byteOrderMark: output != nil && output != "-")
         }
         Diagnostics.info(
             "scimrecon: \(totals.summary) for \(filter.summary)\(output.map { ", written to \($0)" } ?? "")")
@@ -59,7 +61,7 @@ enum OutputFormat {
 
     static func parse(_ text: String) throws -> ReportFormat {
         guard let format = ReportFormat(rawValue: text.lowercased()) else {
-            throw UsageError(message: "--format: unknown format '\(text)'; accepted: json, jsonl, csv, xml")
+            throw UsageError(message: "--format: unknown format '\(text)'; accepted: json, jsonl, csv, xml, html")
         }
         return format
     }

@@ -70,12 +70,14 @@ enum ReportOptions {
 
     /// Streams the events matching `filter`: a count first (the JSON header needs it), then the
     /// events, both inside one read transaction so they agree.
-    /// Returns what it wrote, by action and status.
+    /// Returns what it wrote, by action and status. `byteOrderMark`: the report goes to a file (a
+    /// CSV one then starts with a UTF-8 byte order mark for spreadsheets).
     @discardableResult
     static func writeEvents(
-        store: any StoreQueries, filter: ReportFilter, format: ReportFormat, sink: OutputSink, generatedAt: Timestamp
+        store: any StoreQueries, filter: ReportFilter, format: ReportFormat, sink: OutputSink, generatedAt: Timestamp,
+        byteOrderMark: Bool = false
     ) throws -> ReportTotals {
-        let writer = makeEventReportWriter(format, sink: sink)
+        let writer = makeEventReportWriter(format, sink: sink, byteOrderMark: byteOrderMark)
         return try store.reading {
             let count = try store.countEvents(filter)
             try writer.begin(ReportHeader(generatedAt: generatedAt, filter: filter, count: count))

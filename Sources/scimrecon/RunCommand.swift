@@ -95,7 +95,8 @@ enum JobCommand {
         guard let detected = try format ?? FormatDetector.detect(path: path) else {
             throw IngestError(
                 code: "input.unknown-format",
-                message: "cannot tell the format from the content; name it (scim-log, scim-bulk, scim-list, csv)",
+                message:
+                    "cannot tell the format from the content; name it (scim-log, scim-bulk, scim-list, csv, graph-logs)",
                 location: path, kind: .usage)
         }
         return ResolvedInput(path: path, format: detected, mode: mode(detected), skip: skip, columns: columns)

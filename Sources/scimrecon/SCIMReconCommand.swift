@@ -15,7 +15,7 @@ struct SCIMReconCommand: ParsableCommand {
         version: scimreconVersion,
         subcommands: [
             RunCommand.self, PlanCommand.self, ImportCommand.self, ReportCommand.self, UsersCommand.self,
-            GroupsCommand.self, RunsCommand.self, ValidateCommand.self,
+            GroupsCommand.self, RunsCommand.self, ValidateCommand.self, CrosscheckCommand.self, ExplainCommand.self,
         ]
     )
 }

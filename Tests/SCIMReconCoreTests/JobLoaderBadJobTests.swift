@@ -196,9 +196,9 @@ private let badJobs: [BadJob] = [
         name: "match on an unmapped attribute", yaml: job("match: [email]\nmapping:\n  email: ~\n"),
         expected: "jobs/t.yml:7: match: 'email' is not a mapped attribute"),
     BadJob(
-        name: "bad report format", yaml: job("reports:\n  - format: html\n    output: out.html\n"),
+        name: "bad report format", yaml: job("reports:\n  - format: htm\n    output: out.html\n"),
         expected:
-            "jobs/t.yml:8: reports.format: unknown value 'html' (did you mean 'xml'?) (expected json, jsonl, csv or xml)"
+            "jobs/t.yml:8: reports.format: unknown value 'htm' (did you mean 'html'?) (expected json, jsonl, csv, xml or html)"
     ),
     BadJob(
         name: "report without output", yaml: job("reports:\n  - format: csv\n"),

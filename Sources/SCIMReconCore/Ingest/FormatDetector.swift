@@ -20,16 +20,21 @@ public enum FormatDetector {
         guard let first = firstSignificantByte(head) else { return nil }
         switch head[first] {
         case UInt8(ascii: "["):
-            return .scimList
+            return looksLikeProviderLog(head) ? .graphLogs : .scimList
         case UInt8(ascii: "{"):
             let lineEnd = head[first...].firstIndex(of: 0x0A) ?? head.endIndex
             if let object = (try? JSONParser.parse(Array(head[first..<lineEnd])))?.objectValue {
                 if object["method"] != nil, object["path"] != nil { return .scimLog }
                 if object["Operations"] != nil { return .scimBulk }
                 if object["value"] != nil, object["Resources"] == nil { return .graphLogs }
+                if object["records"] != nil || object["activityDateTime"] != nil { return .graphLogs }
+                if let properties = object["properties"]?.objectValue, properties["activityDateTime"] != nil {
+                    return .graphLogs
+                }
                 return .scimList
             }
             let text = String(decoding: head, as: UTF8.self).lowercased()
+            if looksLikeProviderLog(head) { return .graphLogs }
             if text.contains("\"operations\"") { return .scimBulk }
             if text.contains("\"resources\"") { return .scimList }
             return nil
@@ -43,6 +48,16 @@ public enum FormatDetector {
             }
             return nil
         }
+    }
+
+    /// Whether the head of a document names the members every provisioning record has
+    /// (`activityDateTime` with `provisioningSteps` or `provisioningStatusInfo`), which no SCIM
+    /// resource or message does.
+    static func looksLikeProviderLog(_ head: [UInt8]) -> Bool {
+        let text = String(decoding: head, as: UTF8.self).lowercased()
+        return text.contains("\"activitydatetime\"")
+            && (text.contains("\"provisioningsteps\"") || text.contains("\"provisioningstatusinfo\"")
+                || text.contains("\"statusinfo\""))
     }
 
     static func firstSignificantByte(_ bytes: [UInt8]) -> Int? {

@@ -20,9 +20,15 @@ public final class JSONElementScanner {
     public private(set) var truncated = false
     /// Whether the document had a resources array at all.
     public private(set) var foundElements = false
+    /// The lower-cased names of a top-level object's member whose array holds the elements:
+    /// `resources` for a ListResponse; `value` and `records` for provider logs.
+    public let arrayKeys: Set<String>
 
-    public init(path: String, chunkSize: Int = 1 << 20, maxElementSize: Int = 16 << 20) throws(IngestError) {
+    public init(
+        path: String, chunkSize: Int = 1 << 20, maxElementSize: Int = 16 << 20, arrayKeys: Set<String> = ["resources"]
+    ) throws(IngestError) {
         self.path = path
+        self.arrayKeys = arrayKeys
         self.chunkSize = chunkSize
         self.maxElementSize = maxElementSize
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -39,6 +45,7 @@ public final class JSONElementScanner {
     public func forEachElement(_ body: ([UInt8], Int) throws -> Void) throws {
         var state = ScanState()
         var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var firstChunk = true
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
@@ -47,7 +54,11 @@ public final class JSONElementScanner {
                     location: path)
             }
             if count == 0 { break }
-            for index in 0..<count {
+            // A byte order mark (Windows tools write one) is not part of the document.
+            var start = 0
+            if firstChunk, count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { start = 3 }
+            firstChunk = false
+            for index in start..<count {
                 try state.consume(chunk[index], scanner: self, body: body)
             }
         }
@@ -154,7 +165,9 @@ private struct ScanState {
                 if byte == 0x5B { elementDepth = 1 } else { expectingKey = true }
             } else if !capturing && atElementDepth {
                 startCapture(byte)
-            } else if inTopObject && byte == 0x5B && currentKey == "resources" && elementDepth == nil {
+            } else if inTopObject && byte == 0x5B && currentKey.map(scanner.arrayKeys.contains) == true
+                && elementDepth == nil
+            {
                 elementDepth = 2
             }
             stack.append(byte == 0x7B ? .object : .array)

@@ -13,9 +13,7 @@ extension RunEngine {
         case .scimBulk: try readBulk(input, into: reconciler)
         case .scimList: try readList(input, into: reconciler)
         case .csv: try readCSV(input, into: reconciler)
-        case .graphLogs:
-            throw IngestError(
-                code: "input.unsupported", message: "the graph-logs format is not supported yet", location: input.path)
+        case .graphLogs: try readGraphLogs(input, into: reconciler)
         }
     }
 

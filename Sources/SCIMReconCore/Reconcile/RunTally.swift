@@ -59,6 +59,10 @@ public struct RunTally: Sendable, Hashable {
         if fields["alreadyApplied"]! > 0 { users += ", already applied \(fields["alreadyApplied"]!)" }
         let groupEvents = ["groupsCreated", "groupsUpdated", "groupsDeleted", "membersAdded", "membersRemoved"]
             .reduce(0) { $0 + fields[$1]! }
+        // Provider claims (graph-logs) are kept, not applied: they get a clause of their own.
+        if self["claim.stored"] + self["claim.duplicate"] > 0 {
+            users += "; provider claims: kept \(self["claim.stored"]), already kept \(self["claim.duplicate"])"
+        }
         guard groupEvents > 0 else { return users }
         return users
             + "; groups: created \(fields["groupsCreated"]!), updated \(fields["groupsUpdated"]!), "

@@ -3,7 +3,10 @@
 /// against formula injection (`CSVCell`).
 ///
 /// The file carries no filter or count (the header row is the first line, as spreadsheets and
-/// CSV tools expect). Times are RFC 3339 UTC; an absent value is an empty cell. The `changes`
+/// CSV tools expect). With `byteOrderMark`, a UTF-8 byte order mark comes first: Excel needs it
+/// to read the file as UTF-8 (accents, `→`, `∅`), LibreOffice and CSV libraries skip it. The
+/// commands write it into report files and never onto stdout, where the reader is a program
+/// (`cut`, `csvkit`, a script) that would take the mark for part of the first column's name. Times are RFC 3339 UTC; an absent value is an empty cell. The `changes`
 /// cell is for people, not parsers (use JSON for that): `email: old@x → new@y; active: true → false`,
 /// where `∅` stands for an absent value and `""` for an empty string.
 public final class CSVEventReportWriter: EventReportWriter {
@@ -17,14 +20,21 @@ public final class CSVEventReportWriter: EventReportWriter {
     private var declared = 0
     private var written = 0
 
-    /// A writer into `sink`.
-    public init(sink: OutputSink) {
+    private let byteOrderMark: Bool
+
+    /// The UTF-8 byte order mark.
+    public static let utf8ByteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// A writer into `sink`; `byteOrderMark` starts the file with one (for spreadsheets).
+    public init(sink: OutputSink, byteOrderMark: Bool = false) {
         self.sink = sink
+        self.byteOrderMark = byteOrderMark
     }
 
     public func begin(_ header: ReportHeader) throws {
         declared = header.count
         row.removeAll(keepingCapacity: true)
+        if byteOrderMark { row += Self.utf8ByteOrderMark }
         CSVCell.appendRow(Self.columns, to: &row)
         try sink.write(row)
     }

@@ -61,5 +61,6 @@ public func makeRecordWriter(_ format: ReportFormat, table: RecordTable, sink: O
     case .jsonl: return JSONRecordWriter(table: table, sink: sink, lines: true)
     case .csv: return CSVRecordWriter(table: table, sink: sink)
     case .xml: return XMLRecordWriter(table: table, sink: sink)
+    case .html: return HTMLRecordWriter(table: table, sink: sink)
     }
 }

@@ -1,6 +1,6 @@
-/// The output formats of `report`, `users`, `groups` and `runs` (SPEC §2, §6).
+/// The output formats of `report`, `crosscheck`, `users`, `groups` and `runs` (SPEC §2, §6).
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case json, jsonl, csv, xml
+    case json, jsonl, csv, xml, html
 
     /// The usual file extension (`report.jsonl`).
     public var fileExtension: String { rawValue }
@@ -61,11 +61,18 @@ public protocol EventReportWriter {
 }
 
 /// The writer for `format`, writing into `sink`.
-public func makeEventReportWriter(_ format: ReportFormat, sink: OutputSink) -> any EventReportWriter {
+///
+/// `byteOrderMark` puts a UTF-8 byte order mark before a CSV report, so that Excel reads it as
+/// UTF-8 (without one it guesses the system's legacy code page and shows `Ã©` for `é`); the
+/// commands ask for it when the report goes to a file, not on stdout (see `CSVEventReportWriter`).
+public func makeEventReportWriter(_ format: ReportFormat, sink: OutputSink, byteOrderMark: Bool = false)
+    -> any EventReportWriter
+{
     switch format {
     case .json: return JSONEventReportWriter(sink: sink, lines: false)
     case .jsonl: return JSONEventReportWriter(sink: sink, lines: true)
-    case .csv: return CSVEventReportWriter(sink: sink)
+    case .csv: return CSVEventReportWriter(sink: sink, byteOrderMark: byteOrderMark)
     case .xml: return XMLEventReportWriter(sink: sink)
+    case .html: return HTMLEventReportWriter(sink: sink)
     }
 }
