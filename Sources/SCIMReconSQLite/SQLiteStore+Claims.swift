@@ -45,7 +45,7 @@ extension SQLiteStore: ClaimStore {
         let clause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let statement = try db.statement("SELECT \(Self.claimColumns) FROM claims \(clause) ORDER BY time_ms, id")
         statement.bind(values)
-        while try statement.step() { try body(readClaim(statement)) }
+        while try statement.step() { try body(try readClaim(statement)) }
     }
 
     // The unary `+` keeps the planner off the primary key's `app` prefix and the time index
@@ -65,7 +65,7 @@ extension SQLiteStore: ClaimStore {
             [.text(app), .integer(from.millisecondsSince1970), .integer(to.millisecondsSince1970)]
                 + Self.identityValues(identity))
         var result: [ProviderClaim] = []
-        while try statement.step() { result.append(readClaim(statement)) }
+        while try statement.step() { result.append(try readClaim(statement)) }
         return result
     }
 
@@ -74,7 +74,7 @@ extension SQLiteStore: ClaimStore {
     {
         let statement = try db.statement(
             """
-            SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source
+            SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
             FROM events
             WHERE +app = ? AND +time_ms BETWEEN ? AND ?
               AND (user_id_key = ? OR user_key = ? OR external_id_key = ?)
@@ -84,17 +84,8 @@ extension SQLiteStore: ClaimStore {
             [.text(app), .integer(from.millisecondsSince1970), .integer(to.millisecondsSince1970)]
                 + Self.identityValues(identity))
         var result: [ProvisioningEvent] = []
-        while try statement.step() {
-            // The same columns, in the same order, as `forEachEvent` reads.
-            result.append(
-                ProvisioningEvent(
-                    time: Timestamp(millisecondsSince1970: statement.int64(0) ?? 0), run: statement.int64(1) ?? 0,
-                    app: statement.text(2) ?? "", user: statement.text(3), userID: statement.text(4),
-                    externalID: statement.text(5),
-                    action: ProvisioningAction(rawValue: statement.text(6) ?? "") ?? .update,
-                    status: EventStatus(rawValue: statement.text(7) ?? "") ?? .failure, reason: statement.text(8),
-                    changes: readChanges(statement, column: 9), source: statement.text(10) ?? ""))
-        }
+        // The same columns, in the same order, as `forEachEvent` reads, and read by the same code.
+        while try statement.step() { result.append(try readEvent(statement)) }
         return result
     }
 
@@ -131,25 +122,33 @@ extension SQLiteStore: ClaimStore {
                 }))
     }
 
-    func readChanges(_ statement: SQLiteStatement, column: Int32) -> [AttributeChange] {
-        guard let array = statement.json(column, with: &parser)?.arrayValue else { return [] }
-        return array.compactMap { item in
-            guard let object = item.objectValue else { return nil }
+    func readChanges(_ statement: SQLiteStatement, column: Int32, row: String) throws(StoreError) -> [AttributeChange] {
+        guard let stored = try statement.json(column, with: &parser, row: row) else { return [] }
+        guard let array = stored.arrayValue else { throw db.corrupt("\(row): column changes is not a JSON array") }
+        return try array.map { item throws(StoreError) in
+            guard let object = item.objectValue, let attribute = object["attribute"]?.stringValue else {
+                throw db.corrupt("\(row): a change has no attribute")
+            }
             return AttributeChange(
-                attribute: object["attribute"]?.stringValue ?? "", old: object["old"]?.stringValue,
-                new: object["new"]?.stringValue)
+                attribute: attribute, old: object["old"]?.stringValue, new: object["new"]?.stringValue)
         }
     }
 
-    func readClaim(_ statement: SQLiteStatement) -> ProviderClaim {
-        ProviderClaim(
+    /// One claim row; a value the store never writes is damage, named by table and key.
+    func readClaim(_ statement: SQLiteStatement) throws(StoreError) -> ProviderClaim {
+        let row = "table claims, row (app '\(statement.text(0) ?? "")', id '\(statement.text(1) ?? "")')"
+        guard let action = statement.text(4).flatMap(ProviderClaim.Action.init(rawValue:)) else {
+            throw db.corrupt("\(row): unknown action '\(statement.text(4) ?? "")'")
+        }
+        guard let status = statement.text(5).flatMap(ProviderClaim.Status.init(rawValue:)) else {
+            throw db.corrupt("\(row): unknown status '\(statement.text(5) ?? "")'")
+        }
+        return ProviderClaim(
             id: statement.text(1) ?? "", time: Timestamp(millisecondsSince1970: statement.int64(2) ?? 0),
-            app: statement.text(0) ?? "", run: statement.int64(3) ?? 0,
-            action: ProviderClaim.Action(rawValue: statement.text(4) ?? "") ?? .other,
-            status: ProviderClaim.Status(rawValue: statement.text(5) ?? "") ?? .failure,
+            app: statement.text(0) ?? "", run: statement.int64(3) ?? 0, action: action, status: status,
             identityType: statement.text(6), targetID: statement.text(7), user: statement.text(8),
             externalID: statement.text(9), sourceID: statement.text(10), servicePrincipal: statement.text(11),
             errorCode: statement.text(12), errorReason: statement.text(13),
-            changes: readChanges(statement, column: 14), source: statement.text(15) ?? "")
+            changes: try readChanges(statement, column: 14, row: row), source: statement.text(15) ?? "")
     }
 }
