@@ -115,6 +115,6 @@ import Testing
         #expect(!result.stderr.contains("\r"))
         #expect(!result.stderr.contains("\u{1B}"))
         #expect(!result.stderr.contains("reading"))
-        #expect(result.stderr.hasPrefix("scimrecon: wrote report.csv\n"), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("scimrecon: wrote report.csv: 1500 events"), "\(result.stderr)")
     }
 }
