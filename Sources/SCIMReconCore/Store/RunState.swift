@@ -42,7 +42,7 @@ public final class RunState: ProvisioningStore {
 
     public var location: String { base.location }
 
-    public init(base: any ProvisioningStore, entryLimit: Int = 16_384, eventLimit: Int = 2_048) {
+    public init(base: any ProvisioningStore, entryLimit: Int = 2_048, eventLimit: Int = 2_048) {
         self.base = base
         self.entryLimit = entryLimit
         self.eventLimit = eventLimit
