@@ -14,6 +14,8 @@ public final class SQLiteStore: ProvisioningStore {
     public let location: String
     let db: SQLiteConnection
     private let lock: RunLock?
+    /// Taken at `begin` and dropped at `commit`/`rollback` by a store opened with `lockWait`.
+    private let transactionLock: TransactionLock?
     /// One parser for the JSON columns read back (users' attributes and resources, event
     /// changes): it reuses its buffers and the member names it has seen.
     var parser = JSONParser()
@@ -22,11 +24,26 @@ public final class SQLiteStore: ProvisioningStore {
 
     /// Opens (creating and migrating if needed) the store at `path`.
     /// - Parameter writable: take the run lock and allow writes; readers (`report`, `users`) pass false.
-    public init(path: String, writable: Bool) throws(StoreError) {
+    public convenience init(path: String, writable: Bool) throws(StoreError) {
+        try self.init(path: path, writable: writable, lockWaitMilliseconds: nil)
+    }
+
+    /// Opens the store for a long-lived writer (the SCIM endpoint) that takes the run lock only
+    /// for each transaction, waiting up to `lockWaitMilliseconds` for a job run to finish first.
+    public convenience init(sharedWriterAt path: String, lockWaitMilliseconds: Int) throws(StoreError) {
+        try self.init(path: path, writable: true, lockWaitMilliseconds: lockWaitMilliseconds)
+    }
+
+    private init(path: String, writable: Bool, lockWaitMilliseconds: Int?) throws(StoreError) {
         location = path
-        if writable {
+        if writable, let lockWaitMilliseconds {
+            lock = nil
+            transactionLock = try TransactionLock(storePath: path, waitMilliseconds: lockWaitMilliseconds)
+        } else if writable {
             lock = try RunLock(storePath: path)
+            transactionLock = nil
         } else {
+            transactionLock = nil
             lock = nil
             guard access(path, F_OK) == 0 else {
                 throw StoreError(kind: .input, "\(path): no store here yet (run a job or an import first)")
@@ -34,6 +51,8 @@ public final class SQLiteStore: ProvisioningStore {
         }
         db = try SQLiteConnection(path: path, readOnly: !writable)
         if writable {
+            try transactionLock?.acquire()
+            defer { transactionLock?.release() }
             try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;")
             try migrate()
         } else {
@@ -80,18 +99,27 @@ public final class SQLiteStore: ProvisioningStore {
     // MARK: Transactions
 
     public func begin() throws(StoreError) {
-        try db.execute("BEGIN IMMEDIATE")
-        try startBulkTracking()
+        try transactionLock?.acquire()
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            try startBulkTracking()
+        } catch {
+            try? db.execute("ROLLBACK")
+            transactionLock?.release()
+            throw error
+        }
     }
 
     public func commit() throws(StoreError) {
         try rebuildDeferredIndexes()
         try db.execute("COMMIT")
+        transactionLock?.release()
     }
 
     public func rollback() {
         try? db.execute("ROLLBACK")
         bulk = BulkState()
+        transactionLock?.release()
     }
 
     // MARK: Runs
