@@ -9,7 +9,7 @@ struct SCIMReconCommand: ParsableCommand {
         abstract: "Reconcile SCIM provisioning logs and exports into a local user store, and report on them.",
         subcommands: [
             RunCommand.self, PlanCommand.self, ImportCommand.self, ReportCommand.self, UsersCommand.self,
-            GroupsCommand.self, RunsCommand.self, ValidateCommand.self,
+            GroupsCommand.self, RunsCommand.self, ValidateCommand.self, ServeCommand.self,
         ]
     )
 }
