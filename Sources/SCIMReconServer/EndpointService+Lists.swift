@@ -13,7 +13,8 @@ extension EndpointService {
     /// A ListResponse: the resources matching `filter`, in a stable order (userName or
     /// displayName, then id), `count` of them from `startIndex`. A filter that matches nothing,
     /// such as Entra's Test Connection on a random userName, is 200 with an empty list.
-    func list(_ endpoint: RequestPath.Endpoint, _ request: EndpointRequest, query: QueryParameters) throws -> SCIMReply
+    func list(_ endpoints: [RequestPath.Endpoint], _ request: EndpointRequest, query: QueryParameters) throws
+        -> SCIMReply
     {
         let filter: SCIMFilter?
         do {
@@ -37,33 +38,8 @@ extension EndpointService {
                             resource, attributes: query.attributes, excluded: query.excludedAttributes)))
             }
         }
-        switch endpoint {
-        case .users:
-            if let (key, value) = filter.flatMap({ Self.indexedUserKey($0) }) {
-                for user in try store.findUser(app: app, by: key, value: value).sorted(by: Self.userOrder)
-                where !ResourceView.isDeleted(user.scim) {
-                    offer(ResourceView.user(user, base: request.base, now: request.time), type: .user)
-                }
-            } else {
-                try store.forEachUser(app: app) { user in
-                    if !ResourceView.isDeleted(user.scim) {
-                        offer(ResourceView.user(user, base: request.base, now: request.time), type: .user)
-                    }
-                    return true
-                }
-            }
-        case .groups:
-            let members = Self.wantsMembers(query) || filter.map(Self.mentionsMembers) == true
-            if let groups = try filter.flatMap({ try indexedGroups($0) }) {
-                for group in groups { offer(try groupView(group, request, members: members), type: .group) }
-            } else {
-                try store.forEachGroup(app: app) { group in
-                    offer(try groupView(group, request, members: members), type: .group)
-                    return true
-                }
-            }
-        case .bulk:
-            throw SCIMError.invalidSyntax("/Bulk cannot be searched")
+        for endpoint in endpoints {
+            try collect(endpoint, request, query: query, filter: filter, offer: offer)
         }
         var object = JSONObject()
         object["schemas"] = .array([.string(ListResponse.schemaURN)])
@@ -72,6 +48,41 @@ extension EndpointService {
         object["itemsPerPage"] = .number(String(page.count))
         object["Resources"] = .array(page)
         return SCIMReply(status: 200, body: .object(object))
+    }
+
+    /// Offers every resource of `endpoint` the filter may match, indexed where it can be.
+    private func collect(
+        _ endpoint: RequestPath.Endpoint, _ request: EndpointRequest, query: QueryParameters, filter: SCIMFilter?,
+        offer: (JSONObject, SCIMResourceType) -> Void
+    ) throws {
+        switch endpoint {
+        case .users:
+            if let (key, value) = filter.flatMap({ Self.indexedUserKey($0) }) {
+                for user in try store.findUser(app: app, by: key, value: value).sorted(by: Self.userOrder)
+                where !ResourceView.isDeleted(user.scim) {
+                    offer(ResourceView.user(user, base: request.base, now: request.time), .user)
+                }
+            } else {
+                try store.forEachUser(app: app) { user in
+                    if !ResourceView.isDeleted(user.scim) {
+                        offer(ResourceView.user(user, base: request.base, now: request.time), .user)
+                    }
+                    return true
+                }
+            }
+        case .groups:
+            let members = Self.wantsMembers(query) || filter.map(Self.mentionsMembers) == true
+            if let groups = try filter.flatMap({ try indexedGroups($0) }) {
+                for group in groups { offer(try groupView(group, request, members: members), .group) }
+            } else {
+                try store.forEachGroup(app: app) { group in
+                    offer(try groupView(group, request, members: members), .group)
+                    return true
+                }
+            }
+        case .bulk:
+            throw SCIMError.invalidSyntax("/Bulk cannot be searched")
+        }
     }
 
     static func userOrder(_ lhs: LocalUser, _ rhs: LocalUser) -> Bool {

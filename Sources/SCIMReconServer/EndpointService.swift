@@ -23,6 +23,8 @@ enum Route: Sendable, Equatable {
     case users(id: String?)
     case groups(id: String?)
     case search(RequestPath.Endpoint)
+    /// `POST {base}/.search`: users and groups together (not logged: replays know no such path).
+    case rootSearch
     case serviceProviderConfig
     case schemas(id: String?)
     case resourceTypes(id: String?)
@@ -88,6 +90,17 @@ final class EndpointService {
             return (Discovery.reply(for: request.route, base: request.base), nil)
         case .unknown:
             return (.error(404, nil, "no such endpoint; the base URL ends in /scim/v2"), nil)
+        case .rootSearch:
+            guard request.method == "POST" else { return (Self.methodNotAllowed, nil) }
+            do {
+                return (
+                    try store.reading { try list([.users, .groups], request, query: try searchQuery(request)) }, nil
+                )
+            } catch let error as SCIMError {
+                return (.error(error), nil)
+            } catch {
+                return (.error(500, nil, "the store could not be read"), nil)
+            }
         case .bulk:
             return (.error(501, nil, "bulk requests are not supported; send each operation on its own"), nil)
         case .users, .groups, .search:
@@ -121,15 +134,15 @@ final class EndpointService {
         }
         switch (request.route, request.method) {
         case (.search(let endpoint), "POST"):
-            return try read(request) { try list(endpoint, request, query: try searchQuery(request)) }
+            return try read(request) { try list([endpoint], request, query: try searchQuery(request)) }
         case (.users(let id?), "GET"):
             return try read(request) { try getUser(id, request) }
         case (.groups(let id?), "GET"):
             return try read(request) { try getGroup(id, request) }
         case (.users(nil), "GET"):
-            return try read(request) { try list(.users, request, query: try QueryParameters(query: request.query)) }
+            return try read(request) { try list([.users], request, query: try QueryParameters(query: request.query)) }
         case (.groups(nil), "GET"):
-            return try read(request) { try list(.groups, request, query: try QueryParameters(query: request.query)) }
+            return try read(request) { try list([.groups], request, query: try QueryParameters(query: request.query)) }
         case (.users(nil), "POST"):
             return try write(request, source: source) { try createUser(request, $0) }
         case (.users(let id?), "PUT"), (.users(let id?), "PATCH"):

@@ -28,7 +28,9 @@ enum ResourceView {
     static func user(_ user: LocalUser, base: String, now: Timestamp) -> JSONObject {
         var resource = user.scim
         resource["id"] = .string(user.id)
-        resource["active"] = .bool(user.active)
+        // The local state is authoritative; an `active` the provider removed (or never sent) stays
+        // absent, while the store keeps the state it had.
+        if resource["active"] != nil { resource["active"] = .bool(user.active) }
         resource["meta"] = nil
         var schemas: [JSONValue] = [.string(SCIMSchema.userURN)]
         if resource[SCIMSchema.enterpriseUserURN] != nil { schemas.append(.string(SCIMSchema.enterpriseUserURN)) }
@@ -42,13 +44,10 @@ enum ResourceView {
         return resource
     }
 
-    static func group(_ group: LocalGroup, members: [(id: String, display: String?)]?, base: String, now: Timestamp)
-        -> JSONObject
-    {
+    static func group(_ group: LocalGroup, members: [Member]?, base: String, now: Timestamp) -> JSONObject {
         var resource = group.scim
         resource["id"] = .string(group.id)
         resource["displayName"] = .string(group.displayName)
-        if let externalID = group.externalID { resource["externalId"] = .string(externalID) }
         resource["meta"] = nil
         resource["schemas"] = .array([.string(SCIMSchema.groupURN)])
         if let members {
@@ -57,6 +56,7 @@ enum ResourceView {
                     var object = JSONObject()
                     object["value"] = .string(member.id)
                     if let display = member.display { object["display"] = .string(display) }
+                    if let type = member.type { object["type"] = .string(type) }
                     object["$ref"] = .string("\(base)/Users/\(percentEncoded(member.id))")
                     return .object(object)
                 })
@@ -65,6 +65,43 @@ enum ResourceView {
             stored: group.scim, resourceType: "Group", location: "\(base)/Groups/\(percentEncoded(group.id))",
             content: resource, now: now)
         return resource
+    }
+
+    /// One member as shown: the id, and the `display` and `type` the provider gave it (else the
+    /// member's userName as `display`).
+    struct Member {
+        var id: String
+        var display: String?
+        var type: String?
+    }
+
+    /// Where a group's stored `meta` keeps the members' `display` and `type` (the store's
+    /// membership table holds ids only).
+    static let memberDetailsKey = "memberDetails"
+
+    /// `display`/`type` by member id, from a stored group resource.
+    static func memberDetails(_ scim: JSONObject) -> [String: JSONObject] {
+        var result: [String: JSONObject] = [:]
+        for item in scim["meta"]?.objectValue?[memberDetailsKey]?.arrayValue ?? [] {
+            if let object = item.objectValue, let id = object["value"]?.stringValue { result[id] = object }
+        }
+        return result
+    }
+
+    /// The details worth keeping from a members array a provider sent.
+    static func memberDetails(from members: [JSONValue]) -> JSONValue {
+        .array(
+            members.compactMap { item in
+                guard let object = item.objectValue, let id = object["value"]?.stringValue else { return nil }
+                var kept = JSONObject()
+                kept["value"] = .string(id)
+                for key in ["display", "type"] {
+                    if let field = object.key(matching: key), let text = object[field]?.stringValue {
+                        kept[key] = .string(text)
+                    }
+                }
+                return kept.count > 1 ? .object(kept) : nil
+            })
     }
 
     private static func publicMeta(

@@ -96,7 +96,11 @@ struct SCIMResponder: HTTPResponder {
         let names = [
             "users", "groups", "serviceproviderconfig", "serviceproviderconfigs", "schemas", "resourcetypes", "bulk",
         ]
-        guard let index = segments.firstIndex(where: { names.contains($0.lowercased()) }) else { return (.unknown, "") }
+        guard let index = segments.firstIndex(where: { names.contains($0.lowercased()) }) else {
+            let trimmed = segments.last == "" ? segments.dropLast() : segments[...]
+            guard trimmed.last?.lowercased() == ".search" else { return (.unknown, "") }
+            return (.rootSearch, trimmed.dropLast().joined(separator: "/"))
+        }
         let prefix = segments[..<index].joined(separator: "/")
         var rest = Array(segments[(index + 1)...])
         if rest.last == "" { rest.removeLast() }
