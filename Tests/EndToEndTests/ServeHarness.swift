@@ -32,7 +32,9 @@ final class ServeHarness: @unchecked Sendable {
     }
 
     /// Starts the server in `directory` (a fresh one by default) with `arguments` added.
-    init(directory: String? = nil, arguments: [String] = [], app: String = "Azure AD") throws {
+    init(
+        directory: String? = nil, arguments: [String] = [], app: String = "Azure AD", listen: String = "127.0.0.1:0"
+    ) throws {
         let directory = try directory ?? Fixtures.temporaryDirectory("serve")
         self.directory = directory
         store = directory + "/store.sqlite"
@@ -46,7 +48,7 @@ final class ServeHarness: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: BinaryRunner(directory: directory).binary)
         process.arguments =
             [
-                "serve", "--listen", "127.0.0.1:0", "--app", app, "--token-file", tokenFile, "--store", store,
+                "serve", "--listen", listen, "--app", app, "--token-file", tokenFile, "--store", store,
                 "--log-dir", logDirectory,
             ] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
