@@ -17,6 +17,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "A PEM certificate chain: serve HTTPS (TLS 1.2 or later).") var tlsCert: String?
     @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "Seconds a request waits for a job run's lock before answering 503.") var lockWait = 5.0
+    @Option(help: "Seconds a connection may sit idle (or a client take to send) before it is closed.")
+    var idleTimeout = 30
 
     func run() throws {
         let (host, port) = try Self.address(listen)
@@ -35,8 +37,12 @@ struct ServeCommand: ParsableCommand {
             loaded.map { JobCommand.settings($0, app: appName, name: "serve") }
             ?? ReconcileSettings(
                 job: "serve", app: appName, mapping: .default, policy: .default, match: MatchKey.defaultOrder)
+        guard (1...3600).contains(idleTimeout) else {
+            throw UsageError(message: "--idle-timeout: give seconds between 1 and 3600")
+        }
         var limits = ServerLimits()
         limits.lockWaitMilliseconds = Int(lockWait * 1000)
+        limits.idleTimeoutSeconds = idleTimeout
         let configuration = ServerConfiguration(
             host: host, port: port, token: token, storePath: StoreAccess.location(option: store, job: loaded?.store),
             logDirectory: logDir, settings: settings, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey, limits: limits)

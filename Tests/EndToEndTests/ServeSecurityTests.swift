@@ -93,3 +93,34 @@ import Testing
         #expect(server.stop() == 0)
     }
 }
+
+extension ServeSecurityTests {
+    /// Connects to `port` on loopback and returns how the server ended a connection that sends
+    /// nothing: true when it closed it (read returned 0) before `limit` seconds.
+    static func closesSilentConnection(port: UInt16, limit: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return false }
+        var timeout = timeval(tv_sec: limit, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        return read(descriptor, &byte, 1) == 0
+    }
+
+    @Test func aClientThatSendsNothingIsDisconnected() throws {
+        let server = try ServeHarness(arguments: ["--idle-timeout", "1"])
+        let port = try #require(UInt16(server.base.split(separator: ":").last?.prefix { $0.isNumber } ?? ""))
+        #expect(Self.closesSilentConnection(port: port, limit: 20))
+        #expect(server.stop() == 0)
+    }
+}
