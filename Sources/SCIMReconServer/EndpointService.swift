@@ -44,9 +44,6 @@ final class EndpointService {
     let log: RequestLog
     let limits: ServerLimits
     var run: RunRecord
-    /// Successful deprovisions of the last hour, for the per-hour ceiling that replaces the
-    /// whole-run `max_deprovisions` guard.
-    var recentDeprovisions: [Timestamp] = []
 
     var app: String { settings.app }
     var policy: Policy { settings.policy }
@@ -253,7 +250,6 @@ final class EndpointService {
             run.counts["read", default: 0] += 1
             try store.updateRun(run)
             try store.commit()
-            noteDeprovisions(events.filter { $0.status == .success && $0.action.isDeprovision }, at: request.time)
             return (reply, line)
         } catch {
             store.rollback()
@@ -281,17 +277,19 @@ final class EndpointService {
         return nil
     }
 
-    /// The per-hour deprovision ceiling (`max_deprovisions` per rolling hour): a request that
-    /// would pass it is refused with 503 and its deprovisions recorded as skipped, with why.
+    /// The per-hour deprovision ceiling (`max_deprovisions` per rolling hour, read from the
+    /// history so a restart does not reset it): a request that would pass it is refused with 503
+    /// and its deprovisions recorded as skipped, with why.
     func ceiling(_ context: WriteContext, time: Timestamp) throws -> Decision? {
         let deprovisions = context.recorded.deprovisions
         guard !deprovisions.isEmpty else { return nil }
-        let hourAgo = time.adding(milliseconds: -3_600_000)
-        recentDeprovisions.removeAll { $0 <= hourAgo }
+        // This request's own events are in the open transaction, so they are counted too.
+        let window = ReportFilter(
+            apps: [app], since: time.adding(milliseconds: -3_600_000), actions: [.disable, .delete],
+            statuses: [.success])
+        let count = try store.countEvents(window)
         let active = try store.userCount(app: app, activeOnly: true) + deprovisions.count
-        guard !policy.maxDeprovisions.allows(recentDeprovisions.count + deprovisions.count, ofUsers: active) else {
-            return nil
-        }
+        guard !policy.maxDeprovisions.allows(count, ofUsers: active) else { return nil }
         let reason =
             "guard.max-deprovisions: more than max_deprovisions \(policy.maxDeprovisions) deprovisions "
             + "within an hour; the endpoint refuses more until the hour has passed"
@@ -302,14 +300,21 @@ final class EndpointService {
             return copy
         }
         var reply = SCIMReply.error(503, nil, "more deprovisions within an hour than max_deprovisions allows")
-        let oldest = recentDeprovisions.first ?? time
+        let oldest = try oldestEvent(window) ?? time
         let wait = max(1, (oldest.millisecondsSince1970 + 3_600_000 - time.millisecondsSince1970) / 1000)
         reply.headers.append(("Retry-After", String(wait)))
         return .rollback(reply, record: withheld)
     }
 
-    private func noteDeprovisions(_ events: [ProvisioningEvent], at time: Timestamp) {
-        for _ in events { recentDeprovisions.append(time) }
+    /// The time of the first event `filter` matches, reading no further.
+    private func oldestEvent(_ filter: ReportFilter) throws -> Timestamp? {
+        struct Found: Error { var time: Timestamp }
+        do {
+            try store.forEachEvent(filter) { throw Found(time: $0.time) }
+        } catch let found as Found {
+            return found.time
+        }
+        return nil
     }
 
     /// The log record of a request and its answer.

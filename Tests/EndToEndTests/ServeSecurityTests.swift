@@ -70,13 +70,17 @@ import Testing
         let still = try await server.send("GET", "/Users/\(ids[1])")
         #expect(still.object["active"] == true, "nothing of the refused request was applied")
         #expect(server.stop() == 0)
+        // The ceiling is read from the history: a restart does not reset it.
+        let restarted = try ServeHarness(directory: directory, arguments: ["--job", "job.yml"])
+        #expect(try await restarted.send("PATCH", "/Users/\(ids[1])", body: off).status == 503)
+        #expect(restarted.stop() == 0)
         let report = try BinaryRunner(directory: directory).run([
             "report", "--store", server.store, "--status", "skipped", "--format", "json",
         ])
         let reasons = try JSONParser.parse(report.stdout).objectValue?["events"]?.arrayValue?.compactMap {
             $0.objectValue?["reason"]?.stringValue
         }
-        #expect(reasons?.count == 1)
+        #expect(reasons?.count == 2)
         #expect(reasons?.first?.hasPrefix("guard.max-deprovisions") == true)
     }
 
