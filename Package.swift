@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Only SCIMReconServer uses these: the HTTP server, its TLS, and signal handling.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // System libraries, reached through pkg-config (libsqlite3-dev, libxml2-dev).
@@ -29,11 +32,23 @@ let package = Package(
         // The embedded store on the system SQLite (C API), and the run lock.
         .target(name: "SCIMReconSQLite", dependencies: ["SCIMReconCore", "SCIMKit", "CSQLite"]),
 
+        // The SCIM endpoint: the only target that imports the HTTP server.
+        .target(
+            name: "SCIMReconServer",
+            dependencies: [
+                "SCIMReconCore", "SCIMReconSQLite", "SCIMKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The thin executable.
         .executableTarget(
             name: "scimrecon",
             dependencies: [
-                "SCIMReconCore", "SCIMReconSQLite", "SCIMKit",
+                "SCIMReconCore", "SCIMReconSQLite", "SCIMKit", "SCIMReconServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -49,3 +49,48 @@ final class RunLock {
         close(descriptor)
     }
 }
+
+/// The same lock taken per transaction by a long-lived writer (the SCIM endpoint).
+///
+/// A job run holds `RunLock` for its whole transaction; the endpoint holds the same `flock` only
+/// while one request's transaction is open, and waits a bounded time for a run to finish.
+final class TransactionLock {
+    private let descriptor: Int32
+    private let storePath: String
+    /// How long `acquire` waits for a job run before giving up.
+    let waitMilliseconds: Int
+
+    init(storePath: String, waitMilliseconds: Int) throws(StoreError) {
+        self.storePath = storePath
+        self.waitMilliseconds = waitMilliseconds
+        let lockPath = storePath + ".lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw StoreError(
+                kind: .output,
+                "\(lockPath): cannot open the lock file: \(String(cString: strerror(errno)).lowercased())")
+        }
+        descriptor = fd
+    }
+
+    /// Takes the lock, polling every 2 ms up to `waitMilliseconds`; throws a `.locked` error then.
+    func acquire() throws(StoreError) {
+        var waited = 0
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                throw StoreError(
+                    kind: .output, "\(storePath).lock: cannot lock: \(String(cString: strerror(code)).lowercased())")
+            }
+            guard waited < waitMilliseconds else {
+                throw StoreError(kind: .locked, "\(storePath): a job run holds the store's lock; try again later")
+            }
+            usleep(2000)
+            waited += 2
+        }
+    }
+
+    func release() { flock(descriptor, LOCK_UN) }
+
+    deinit { close(descriptor) }
+}

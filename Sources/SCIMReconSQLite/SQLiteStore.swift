@@ -14,6 +14,8 @@ public final class SQLiteStore: ProvisioningStore {
     public let location: String
     let db: SQLiteConnection
     private let lock: RunLock?
+    /// Taken at `begin` and dropped at `commit`/`rollback` by a store opened with `lockWait`.
+    private let transactionLock: TransactionLock?
     /// One parser for the JSON columns read back (users' attributes and resources, event
     /// changes): it reuses its buffers and the member names it has seen.
     var parser = JSONParser()
@@ -26,14 +28,29 @@ public final class SQLiteStore: ProvisioningStore {
     /// - Parameters:
     ///   - writable: take the run lock and allow writes; readers (`report`, `users`) pass false.
     ///   - dryRun: a plan that rolls back: it never creates the store or its lock file.
-    public init(path: String, writable: Bool, dryRun: Bool = false) throws(StoreError) {
+    public convenience init(path: String, writable: Bool, dryRun: Bool = false) throws(StoreError) {
+        try self.init(path: path, writable: writable, dryRun: dryRun, lockWaitMilliseconds: nil)
+    }
+
+    /// Opens the store for a long-lived writer (the SCIM endpoint) that takes the run lock only
+    /// for each transaction, waiting up to `lockWaitMilliseconds` for a job run to finish first.
+    public convenience init(sharedWriterAt path: String, lockWaitMilliseconds: Int) throws(StoreError) {
+        try self.init(path: path, writable: true, dryRun: false, lockWaitMilliseconds: lockWaitMilliseconds)
+    }
+
+    private init(path: String, writable: Bool, dryRun: Bool, lockWaitMilliseconds: Int?) throws(StoreError) {
         location = path
-        if writable {
+        if writable, let lockWaitMilliseconds {
+            lock = nil
+            transactionLock = try TransactionLock(storePath: path, waitMilliseconds: lockWaitMilliseconds)
+        } else if writable {
             if dryRun, access(path, F_OK) != 0 {
                 throw StoreError(kind: .input, "\(path): no store here yet")
             }
             lock = try RunLock.take(storePath: path, create: !dryRun)
+            transactionLock = nil
         } else {
+            transactionLock = nil
             lock = nil
             guard access(path, F_OK) == 0 else {
                 throw StoreError(kind: .input, "\(path): no store here yet (run a job or an import first)")
@@ -41,6 +58,8 @@ public final class SQLiteStore: ProvisioningStore {
         }
         db = try SQLiteConnection(path: path, readOnly: !writable)
         if writable {
+            try transactionLock?.acquire()
+            defer { transactionLock?.release() }
             try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;")
             try migrate()
         } else {
@@ -88,19 +107,28 @@ public final class SQLiteStore: ProvisioningStore {
     // MARK: Transactions
 
     public func begin() throws(StoreError) {
-        try db.execute("BEGIN IMMEDIATE")
-        try startBulkTracking()
+        try transactionLock?.acquire()
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            try startBulkTracking()
+        } catch {
+            try? db.execute("ROLLBACK")
+            transactionLock?.release()
+            throw error
+        }
     }
 
     public func commit() throws(StoreError) {
         try rebuildDeferredIndexes()
         try db.execute("COMMIT")
+        transactionLock?.release()
     }
 
     public func rollback() {
         try? db.execute("ROLLBACK")
         bulk = BulkState()
         appNames = [:]
+        transactionLock?.release()
     }
 
     // MARK: Runs

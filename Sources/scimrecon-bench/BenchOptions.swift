@@ -21,6 +21,10 @@ struct BenchOptions {
     var memoryCheck = true
     var keep = false
     var quick = false
+    /// Also load `scimrecon serve` (see `ServeBench.swift`).
+    var serve = false
+    var serveConnections = 8
+    var serveRequests = 4_000
 
     static let usage = """
         usage: scimrecon-bench [--quick] [--users N] [--events M] [--runs R] [--seed S] [--work DIR]
@@ -30,6 +34,8 @@ struct BenchOptions {
           --no-peers   measure scimrecon only
           --no-memory  skip the 4×M replay that shows peak memory does not grow with input
           --keep       keep the generated stores and reports in the work folder
+          --serve      also load `scimrecon serve` on loopback: PATCH/s, p50/p99 (--serve-connections C,
+                       --serve-requests R; default 8 and 4000)
         """
 
     /// Parses the arguments after the program name.
@@ -64,6 +70,9 @@ struct BenchOptions {
             case "--no-peers": options.peers = false
             case "--no-memory": options.memoryCheck = false
             case "--keep": options.keep = true
+            case "--serve": options.serve = true
+            case "--serve-connections": options.serveConnections = try number(argument)
+            case "--serve-requests": options.serveRequests = try number(argument)
             case "--help", "-h":
                 print(usage)
                 exit(0)

@@ -18,6 +18,7 @@ func runBench() -> Int32 {
         try suite.generate()
         try suite.measureScimrecon()
         if options.memoryCheck { try suite.measureMemory() }
+        if options.serve { try suite.measureServe() }
         if options.peers {
             let script = BenchFiles.exists("bench/replay.py") ? "bench/replay.py" : nil
             try suite.measurePeers(replayScript: script)
