@@ -143,7 +143,7 @@ import Testing
         #expect([0, 1].contains(try runner.run(["run", "jobs/crash.yml"]).status))
     }
 
-    @Test(arguments: ["reading", "applying", "checkpoint", "before-commit", "after-commit", "reports"])
+    @Test(arguments: ["reading", "applying", "checkpoint", "flush", "before-commit", "after-commit", "reports"])
     func aRunKilledAtAPhaseLeavesWholeRunsAndTheNextRunConverges(phase: String) throws {
         let (reference, _) = try Self.reference()
         var random = SeededRandom(seed: Self.seed)

@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "reading:1", "reading:200", "applying:1", "applying:150", "checkpoint:1", "checkpoint:2",
+        "reading:1", "reading:200", "applying:1", "applying:150", "checkpoint:1", "checkpoint:2", "flush:1",
         "before-commit",
     ])
     func aFailingWriteBeforeTheCommitExits74AndChangesNothing(step: String) throws {

@@ -93,6 +93,8 @@ public final class RunEngine {
         self.settings = settings
         self.options = options
         self.failPoints = FailPointCounter(options.failPoint)
+        let failPoints = self.failPoints
+        self.store.willWriteBack = { () throws(StoreError) in try failPoints.reach(.flush) }
     }
 
     /// Executes the run. Throws only for run-level problems (unreadable input, store errors),

@@ -21,6 +21,9 @@ public struct FailPoint: Sendable, Hashable {
         case applying
         /// Each input's checkpoint, just before it is saved (inside the run's transaction).
         case checkpoint
+        /// Each write-back of the run's cache (`RunState`: users and events), inside the run's
+        /// transaction.
+        case flush
         /// After everything is applied and recorded, just before the commit.
         case beforeCommit = "before-commit"
         /// Just after the commit, before the reports.

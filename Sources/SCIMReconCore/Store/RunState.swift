@@ -41,6 +41,8 @@ public final class RunState: ProvisioningStore {
     private var events: [(event: ProvisioningEvent, email: String?)] = []
 
     public var location: String { base.location }
+    /// Called before each write-back that writes something (the `flush` fail point).
+    public var willWriteBack: (() throws(StoreError) -> Void)?
 
     public init(base: any ProvisioningStore, entryLimit: Int = 2_048, eventLimit: Int = 2_048) {
         self.base = base
@@ -83,6 +85,7 @@ public final class RunState: ProvisioningStore {
     }
 
     private func flushUsers() throws(StoreError) {
+        if !dirty.isEmpty || !seen.isEmpty { try willWriteBack?() }
         for key in dirty.sorted(by: { ($0.app, $0.value) < ($1.app, $1.value) }) {
             if case .present(let user, _)? = entries[key] {
                 try base.saveUser(user)
@@ -108,6 +111,7 @@ public final class RunState: ProvisioningStore {
 
     private func flushEvents() throws(StoreError) {
         guard !events.isEmpty else { return }
+        try willWriteBack?()
         try base.appendEvents(events)
         events = []
     }
@@ -115,6 +119,7 @@ public final class RunState: ProvisioningStore {
     /// Writes one user's pending state before a write-through operation on it.
     private func flush(_ key: Key) throws(StoreError) {
         guard dirty.contains(key) else { return }
+        try willWriteBack?()
         if case .present(let user, _)? = entries[key] {
             try base.saveUser(user)
             unindex(key)
