@@ -20,16 +20,6 @@ extension SQLiteStore {
         return try statement.step() ? try readGroup(statement) : nil
     }
 
-    public func findGroup(app: String, displayName: String) throws(StoreError) -> LocalGroup? {
-        let statement = try db.statement(
-            """
-            SELECT app, id, display_name, external_id, scim FROM groups
-            WHERE app = ? AND display_name_key = ? ORDER BY +id LIMIT 1
-            """)
-        statement.bind([.text(app), .text(displayName.lowercased())])
-        return try statement.step() ? try readGroup(statement) : nil
-    }
-
     public func saveGroup(_ group: LocalGroup) throws(StoreError) {
         try db.statement(
             """

@@ -73,6 +73,4 @@ enum Diagnostics {
         }
     }
 
-    /// Whether stderr is a terminal (the progress bar is drawn only then).
-    static var isTerminal: Bool { isatty(2) == 1 }
 }

@@ -156,12 +156,6 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
         contents.groups[UserKey(first: app, second: id)]
     }
 
-    public func findGroup(app: String, displayName: String) throws(StoreError) -> LocalGroup? {
-        let folded = displayName.lowercased()
-        return contents.groups.values.filter { $0.app == app && $0.displayName.lowercased() == folded }
-            .min { $0.id < $1.id }
-    }
-
     public func saveGroup(_ group: LocalGroup) throws(StoreError) {
         contents.groups[UserKey(first: group.app, second: group.id)] = group
     }

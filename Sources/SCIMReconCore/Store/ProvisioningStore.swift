@@ -38,7 +38,6 @@ public protocol ProvisioningStore: AnyObject {
 
     // MARK: Groups
     func group(app: String, id: String) throws(StoreError) -> LocalGroup?
-    func findGroup(app: String, displayName: String) throws(StoreError) -> LocalGroup?
     func saveGroup(_ group: LocalGroup) throws(StoreError)
     func deleteGroup(app: String, id: String) throws(StoreError)
     func members(app: String, groupID: String) throws(StoreError) -> [String]

@@ -141,9 +141,6 @@ public final class RunState: ProvisioningStore {
         try base.saveCheckpoint(job: job, checkpoint)
     }
     public func group(app: String, id: String) throws(StoreError) -> LocalGroup? { try base.group(app: app, id: id) }
-    public func findGroup(app: String, displayName: String) throws(StoreError) -> LocalGroup? {
-        try base.findGroup(app: app, displayName: displayName)
-    }
     public func saveGroup(_ group: LocalGroup) throws(StoreError) { try base.saveGroup(group) }
     public func deleteGroup(app: String, id: String) throws(StoreError) { try base.deleteGroup(app: app, id: id) }
     public func members(app: String, groupID: String) throws(StoreError) -> [String] {
