@@ -56,6 +56,12 @@ final class LogLinePipeline {
         return batch[position]
     }
 
+    /// The next batch of prepared lines (in file order), or nil at the end. Not to be mixed with
+    /// `next()`.
+    func nextBatch() -> [PreparedLine]? {
+        channel.take()
+    }
+
     /// Stops the reader if it is still running, waits for it, and says how it ended.
     func finish() -> Ending { channel.cancelAndWait() }
 
@@ -89,7 +95,8 @@ final class LogLinePipeline {
         reader.onOversizedLine = { number, _, end in
             if !push(
                 PreparedLine(
-                    number: number, end: end, fingerprint: "", content: .oversized(maxLineLength: maxLineLength)))
+                    number: number, end: end, fingerprint: Fingerprint(high: 0, low: 0),
+                    content: .oversized(maxLineLength: maxLineLength)))
             {
                 throw CancellationError()
             }

@@ -8,7 +8,8 @@ struct PreparedLine: Sendable {
     var number: Int
     /// The offset just past the line's terminator.
     var end: Int64
-    var fingerprint: String
+    /// Zero for blank and oversized lines, which are never looked up.
+    var fingerprint: Fingerprint
     var content: Content
 
     enum Content: Sendable {
@@ -30,11 +31,11 @@ struct PreparedLine: Sendable {
         parser: inout JSONParser
     ) -> PreparedLine {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
-            return PreparedLine(number: number, end: end, fingerprint: "", content: .blank)
+            return PreparedLine(number: number, end: end, fingerprint: Fingerprint(high: 0, low: 0), content: .blank)
         }
         var hash = StableHash()
         hash.combine(UnsafeRawBufferPointer(line))
-        let fingerprint = hash.hex
+        let fingerprint = hash.fingerprint
         let source = "\(path):\(number)"
         let value: JSONValue
         do {
@@ -45,7 +46,7 @@ struct PreparedLine: Sendable {
                 content: .invalid(.rule(invalidJSON, "the line is not valid JSON (\(error))")))
         }
         do {
-            let request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint)
+            let request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint.hex)
             return PreparedLine(
                 number: number, end: end, fingerprint: fingerprint,
                 content: .request(request, PreparedWork(request, mapping: mapping)))
