@@ -78,6 +78,7 @@ final class LogLinePipeline {
             return .cannotOpen("\(error)")
         }
         var parser = JSONParser()
+        var paths = AttributePathCache()
         var pending: [PreparedLine] = []
         pending.reserveCapacity(batchSize)
         var cancelled = false
@@ -108,7 +109,8 @@ final class LogLinePipeline {
                 let record = hasBOM ? UnsafeBufferPointer(rebasing: line.dropFirst(3)) : line
                 return push(
                     PreparedLine.prepare(
-                        record, number: number, end: end, path: path, mapping: mapping, parser: &parser))
+                        record, number: number, end: end, path: path, mapping: mapping, parser: &parser,
+                        paths: &paths))
             }
         } catch let error as LineReaderError {
             if !pending.isEmpty && !channel.put(pending) { return .cancelled }

@@ -28,7 +28,7 @@ struct PreparedLine: Sendable {
     /// Decodes one line. Pure: it reads nothing but its arguments.
     static func prepare(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, end: Int64, path: String, mapping: Mapping,
-        parser: inout JSONParser
+        parser: inout JSONParser, paths: inout AttributePathCache
     ) -> PreparedLine {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
             return PreparedLine(number: number, end: end, fingerprint: Fingerprint(high: 0, low: 0), content: .blank)
@@ -49,7 +49,7 @@ struct PreparedLine: Sendable {
             let request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint.hex)
             return PreparedLine(
                 number: number, end: end, fingerprint: fingerprint,
-                content: .request(request, PreparedWork(request, mapping: mapping)))
+                content: .request(request, PreparedWork(request, mapping: mapping, paths: &paths)))
         } catch {
             return PreparedLine(number: number, end: end, fingerprint: fingerprint, content: .invalid(error))
         }
@@ -71,11 +71,11 @@ struct PreparedWork: Sendable {
         self.incoming = incoming
     }
 
-    init(_ request: SCIMRequest, mapping: Mapping) {
+    init(_ request: SCIMRequest, mapping: Mapping, paths: inout AttributePathCache) {
         guard request.path.endpoint == .users, !request.wasRejected, let body = request.body else { return }
         switch request.method {
         case "PATCH" where request.path.id != nil:
-            patch = try? PatchRequest(json: body)
+            patch = try? PatchRequest(json: body, paths: &paths)
         case "POST" where request.path.id == nil:
             guard let object = body.objectValue else { return }
             incoming = Result { () throws(IngestError) -> IncomingUser in

@@ -11,17 +11,19 @@ struct IncomingUser: Sendable {
 
 extension Reconciler {
     /// Normalises a SCIM user and maps it to local attributes.
-    func prepareUser(_ resource: JSONObject, activeDefault: Bool = true) throws(IngestError) -> IncomingUser {
-        try Self.prepareUser(resource, mapping: settings.mapping, activeDefault: activeDefault)
+    func prepareUser(
+        _ resource: JSONObject, activeDefault: Bool = true, unchangedFrom base: JSONObject? = nil
+    ) throws(IngestError) -> IncomingUser {
+        try Self.prepareUser(resource, mapping: settings.mapping, activeDefault: activeDefault, unchangedFrom: base)
     }
 
     /// Normalises a SCIM user and maps it with `mapping`: pure, so it can run ahead on another thread.
     static func prepareUser(
-        _ resource: JSONObject, mapping: Mapping, activeDefault: Bool = true
+        _ resource: JSONObject, mapping: Mapping, activeDefault: Bool = true, unchangedFrom base: JSONObject? = nil
     ) throws(IngestError) -> IncomingUser {
         let normalized: JSONObject
         do {
-            normalized = try SCIMResource.normalizedUser(resource)
+            normalized = try SCIMResource.normalizedUser(resource, unchangedFrom: base)
         } catch let error as SCIMError {
             throw IngestError.scim(error)
         } catch {
@@ -89,7 +91,11 @@ extension Reconciler {
             }
             do {
                 let resource = try changedResource(request, existing: existing, patch: work.patch)
-                let incoming = try prepareUser(resource, activeDefault: existing.active)
+                // A PATCH changes a few members of a stored (normal-form) user: only those are
+                // normalised again. A PUT replaces the whole user.
+                let incoming = try prepareUser(
+                    resource, activeDefault: existing.active,
+                    unchangedFrom: request.method == "PATCH" ? existing.scim : nil)
                 try reconcile(existing, with: incoming, time: request.time, source: request.source, stateful: false)
             } catch let error as IngestError {
                 try recordFailure(

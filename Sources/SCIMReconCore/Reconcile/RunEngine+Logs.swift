@@ -81,10 +81,11 @@ extension RunEngine {
             // half-written one is left for the next run and never consumed.
             let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
             var parser = JSONParser()
+            var paths = AttributePathCache()
             let prepared = bytes.withUnsafeBufferPointer { buffer in
                 PreparedLine.prepare(
                     buffer, number: partial.number, end: partial.start + Int64(partial.length), path: input.path,
-                    mapping: settings.mapping, parser: &parser)
+                    mapping: settings.mapping, parser: &parser, paths: &paths)
             }
             if case .invalid(let error) = prepared.content, error.code == PreparedLine.invalidJSON {
                 warnings.append(
