@@ -11,15 +11,42 @@ struct IncomingUser: Sendable {
 
 extension Reconciler {
     /// Normalises a SCIM user and maps it to local attributes.
-    func prepareUser(
-        _ resource: JSONObject, activeDefault: Bool = true, unchangedFrom base: JSONObject? = nil
-    ) throws(IngestError) -> IncomingUser {
-        try Self.prepareUser(resource, mapping: settings.mapping, activeDefault: activeDefault, unchangedFrom: base)
+    func prepareUser(_ resource: JSONObject, activeDefault: Bool = true) throws(IngestError) -> IncomingUser {
+        try Self.prepareUser(resource, mapping: settings.mapping, activeDefault: activeDefault)
+    }
+
+    /// A PATCH result prepared against the stored user it came from: only the members the PATCH
+    /// changed are normalised again, and, when this run mapped the stored user itself, only the
+    /// mapping entries that read them are computed again. The answer is the one `prepareUser`
+    /// gives for the whole resource.
+    func preparePatched(_ resource: JSONObject, existing: LocalUser) throws(IngestError) -> IncomingUser {
+        let mappedHere = mappedThisRun.contains(UserRef(app: existing.app, id: existing.id))
+        return try Self.prepareUser(
+            resource, mapping: settings.mapping, activeDefault: existing.active, unchangedFrom: existing.scim,
+            previousAttributes: mappedHere ? existing.attributes : nil)
+    }
+
+    /// The top-level members (folded names) that differ between two resources.
+    static func changedMembers(_ new: JSONObject, _ old: JSONObject) -> Set<String> {
+        var before: [String: JSONValue] = [:]
+        for member in old { before[member.key.lowercased()] = member.value }
+        var changed: Set<String> = []
+        for member in new {
+            let key = member.key.lowercased()
+            if let value = before.removeValue(forKey: key) {
+                if value != member.value { changed.insert(key) }
+            } else {
+                changed.insert(key)
+            }
+        }
+        changed.formUnion(before.keys)
+        return changed
     }
 
     /// Normalises a SCIM user and maps it with `mapping`: pure, so it can run ahead on another thread.
     static func prepareUser(
-        _ resource: JSONObject, mapping: Mapping, activeDefault: Bool = true, unchangedFrom base: JSONObject? = nil
+        _ resource: JSONObject, mapping: Mapping, activeDefault: Bool = true, unchangedFrom base: JSONObject? = nil,
+        previousAttributes: [String: String]? = nil
     ) throws(IngestError) -> IncomingUser {
         let normalized: JSONObject
         do {
@@ -31,7 +58,14 @@ extension Reconciler {
         }
         var attributes: [String: String]
         do {
-            attributes = try mapping.apply(to: normalized).values
+            if let previousAttributes, let base {
+                attributes =
+                    try mapping.apply(
+                        to: normalized, reusing: previousAttributes, changed: changedMembers(normalized, base)
+                    ).values
+            } else {
+                attributes = try mapping.apply(to: normalized).values
+            }
         } catch {
             if error.attribute == "userName" { throw .rule("schema.missing-attribute", "userName is required") }
             throw .rule(
@@ -93,9 +127,10 @@ extension Reconciler {
                 let resource = try changedResource(request, existing: existing, patch: work.patch)
                 // A PATCH changes a few members of a stored (normal-form) user: only those are
                 // normalised again. A PUT replaces the whole user.
-                let incoming = try prepareUser(
-                    resource, activeDefault: existing.active,
-                    unchangedFrom: request.method == "PATCH" ? existing.scim : nil)
+                let incoming =
+                    request.method == "PATCH"
+                    ? try preparePatched(resource, existing: existing)
+                    : try prepareUser(resource, activeDefault: existing.active)
                 try reconcile(existing, with: incoming, time: request.time, source: request.source, stateful: false)
             } catch let error as IngestError {
                 try recordFailure(
