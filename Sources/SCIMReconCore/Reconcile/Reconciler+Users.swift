@@ -28,10 +28,22 @@ extension Reconciler {
 
     /// The top-level members (folded names) that differ between two resources.
     static func changedMembers(_ new: JSONObject, _ old: JSONObject) -> Set<String> {
-        var before: [String: JSONValue] = [:]
-        for member in old { before[member.key.lowercased()] = member.value }
+        // A PATCH keeps members where they were: compare position by position while the keys
+        // line up (no hashing, no folding), and match the rest by folded name.
+        let newMembers = new.members
+        let oldMembers = old.members
         var changed: Set<String> = []
-        for member in new {
+        var aligned = 0
+        while aligned < min(newMembers.count, oldMembers.count), newMembers[aligned].key == oldMembers[aligned].key {
+            if newMembers[aligned].value != oldMembers[aligned].value {
+                changed.insert(newMembers[aligned].key.lowercased())
+            }
+            aligned += 1
+        }
+        guard aligned < newMembers.count || aligned < oldMembers.count else { return changed }
+        var before: [String: JSONValue] = [:]
+        for member in oldMembers[aligned...] { before[member.key.lowercased()] = member.value }
+        for member in newMembers[aligned...] {
             let key = member.key.lowercased()
             if let value = before.removeValue(forKey: key) {
                 if value != member.value { changed.insert(key) }
