@@ -190,3 +190,65 @@ extension SQLiteStore: StoreQueries {
         return db.changes
     }
 }
+
+extension SQLiteStore: EventRowSource {
+    /// The rows of `forEachEvent`, their text columns borrowed from SQLite's buffers.
+    public func forEachEventRow(_ filter: ReportFilter, _ body: (EventRow) throws -> Void) throws {
+        let (clause, values) = Self.whereClause(try resolvingApps(filter))
+        let statement = try db.statement(
+            """
+            SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
+            FROM events \(clause) ORDER BY time_ms, seq
+            """)
+        statement.bind(values)
+        var spans: [StoredChangeSpan] = []
+        while try statement.step() {
+            let changes: EventRowChanges
+            if let stored = statement.bytes(9) {
+                changes =
+                    StoredChangeSpan.scan(stored, into: &spans)
+                    ? .spans(json: stored, spans)
+                    : .decoded(
+                        try readChanges(statement, column: 9, row: "table events, row \(statement.int64(11) ?? 0)"))
+            } else {
+                changes = .decoded([])
+            }
+            guard let action = Self.action(statement.bytes(6)) else {
+                throw db.corrupt(
+                    "table events, row \(statement.int64(11) ?? 0): unknown action '\(statement.text(6) ?? "")'")
+            }
+            guard let status = Self.status(statement.bytes(7)) else {
+                throw db.corrupt(
+                    "table events, row \(statement.int64(11) ?? 0): unknown status '\(statement.text(7) ?? "")'")
+            }
+            try body(
+                EventRow(
+                    time: statement.int64(0) ?? 0, run: statement.int64(1) ?? 0, app: statement.bytes(2),
+                    user: statement.bytes(3), userID: statement.bytes(4), externalID: statement.bytes(5),
+                    action: action, status: status, reason: statement.bytes(8), changes: changes,
+                    source: statement.bytes(10)))
+        }
+    }
+
+    private static let actions = ProvisioningAction.allCases.map { (Array($0.rawValue.utf8), $0) }
+    private static let statuses = EventStatus.allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    /// The action a stored column names, compared as bytes (nil for NULL or an unknown one).
+    static func action(_ bytes: UnsafeBufferPointer<UInt8>?) -> ProvisioningAction? {
+        guard let bytes else { return nil }
+        return actions.first { $0.0.elementsEqual(bytes) }?.1
+    }
+
+    static func status(_ bytes: UnsafeBufferPointer<UInt8>?) -> EventStatus? {
+        guard let bytes else { return nil }
+        return statuses.first { $0.0.elementsEqual(bytes) }?.1
+    }
+}
+
+extension SQLiteStatement {
+    /// A text column's bytes in SQLite's buffer (valid until the next step), or nil when it is NULL.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let pointer = sqlite3_column_text(raw, column) else { return nil }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(raw, column)))
+    }
+}
