@@ -51,6 +51,16 @@ extension SQLiteStore: StoreQueries {
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), values)
     }
 
+    /// The events' order, `time_ms, seq`. With `--user` patterns that an index serves (no leading
+    /// `*`), `+time_ms` keeps SQLite from walking `events_by_time` over the whole timespan to skip
+    /// a sort: the user indexes find the few matching rows (an OR of index look-ups) and those are
+    /// sorted. A pattern starting with `*` matches through a scan anyway, so there the time index
+    /// still gives the order without sorting the whole history.
+    static func eventOrder(_ filter: ReportFilter) -> String {
+        let indexed = !filter.users.isEmpty && filter.users.allSatisfy { !$0.hasPrefix("*") }
+        return indexed ? "+time_ms, seq" : "time_ms, seq"
+    }
+
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int {
         let (clause, values) = Self.whereClause(try resolvingApps(filter))
         let statement = try db.statement("SELECT count(*) FROM events \(clause)")
@@ -64,7 +74,7 @@ extension SQLiteStore: StoreQueries {
         let statement = try db.statement(
             """
             SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
-            FROM events \(clause) ORDER BY time_ms, seq
+            FROM events \(clause) ORDER BY \(Self.eventOrder(filter))
             """)
         statement.bind(values)
         while try statement.step() { try body(try readEvent(statement)) }
@@ -198,7 +208,7 @@ extension SQLiteStore: EventRowSource {
         let statement = try db.statement(
             """
             SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
-            FROM events \(clause) ORDER BY time_ms, seq
+            FROM events \(clause) ORDER BY \(Self.eventOrder(filter))
             """)
         statement.bind(values)
         var spans: [StoredChangeSpan] = []

@@ -57,10 +57,14 @@ extension BenchSuite {
         BenchFiles.removeStore(scratch)
     }
 
-    /// The snapshot `run`'s speed before issue 12's work, the fixed baseline of its "≥ 3× today's
-    /// speed" target: `scimrecon` built from main at d6f1bb8 (`swift build -c release`), on the
-    /// 2-vCPU development machine shared with other builds, N=100,000 users, median of 3.
-    static let snapshotBaseline = SnapshotBaseline(users: 100_000, changedSeconds: 0, unchangedSeconds: 0)
+    /// The snapshot `run`'s speed before issue 12's reshaping, the fixed baseline of its "≥ 3×
+    /// today's speed" targets: `scimrecon` built from main at d6f1bb8 (`swift build -c release`),
+    /// measured by this bench (N=100,000 users) on the 2-vCPU development machine on 2 December
+    /// 2026, the fastest of three runs while other builds shared the machine (load 4–5). Main's
+    /// code before the write-back cache ran 9.41 s / 7.57 s on a quieter machine, so this baseline
+    /// is lenient: prefer `--baseline-binary` with a build of d6f1bb8, which measures both in the
+    /// same run under the same load.
+    static let snapshotBaseline = SnapshotBaseline(users: 100_000, changedSeconds: 20.16, unchangedSeconds: 15.05)
 
     /// Issue 12's targets, checked against this run's medians.
     var targets: [BenchTarget] {
@@ -89,14 +93,19 @@ extension BenchSuite {
                 kind: .ratio(peer: Self.sqliteImport), bound: 3))
         let baseline = Self.snapshotBaseline
         let scale = Double(options.users) / Double(baseline.users)
-        list.append(
-            BenchTarget(
-                name: "snapshot run, changed, ≥ 3× today's speed", ours: "snapshot run, empty store",
-                kind: .baseline(seconds: baseline.changedSeconds * scale, scaled: scale != 1), bound: 1.0 / 3.0))
-        list.append(
-            BenchTarget(
-                name: "snapshot run, unchanged, ≥ 3× today's speed", ours: "snapshot run, unchanged",
-                kind: .baseline(seconds: baseline.unchangedSeconds * scale, scaled: scale != 1), bound: 1.0 / 3.0))
+        for (ours, fixed) in [
+            ("snapshot run, empty store", baseline.changedSeconds),
+            ("snapshot run, unchanged", baseline.unchangedSeconds),
+        ] {
+            let earlier = Self.baselineName(ours)
+            let kind: BenchTarget.Kind =
+                results.contains { $0.name == earlier }
+                ? .ratio(peer: earlier) : .baseline(seconds: fixed * scale, scaled: scale != 1)
+            list.append(
+                BenchTarget(
+                    name: "\(ours == "snapshot run, unchanged" ? "snapshot run, unchanged" : "snapshot run, changed") "
+                        + "≥ 3× today's speed", ours: ours, kind: kind, bound: 1.0 / 3.0))
+        }
         list.append(
             BenchTarget(
                 name: "\(Figures.count(sliceEvents)) replay into a store of \(Figures.count(options.users)) users "

@@ -138,16 +138,27 @@ final class BenchSuite {
                 importArguments(logPath(events: second), format: "scim-log", store: scratch))
         }
 
-        try measure(
-            "snapshot run, empty store", items: users, unit: "users",
-            prepare: { BenchFiles.removeStore(scratch) },
-            [binary, "run", "\(work)/snapshot-\(tag).yml", "--store", scratch, "--force"])
+        let job = "\(work)/snapshot-\(tag).yml"
+        let baseline = options.baselineBinary
+        // With --baseline-binary each round runs the earlier binary first and ours last, so the
+        // store left behind (the base of the next measurements) is ours.
+        func snapshotRuns(_ name: String, prepare: @escaping () throws -> Void) -> [Workload] {
+            let earlier = baseline.map { earlier in
+                Workload(
+                    name: Self.baselineName(name), items: users, unit: "users", prepare: prepare,
+                    arguments: [earlier, "run", job, "--store", scratch, "--force"])
+            }
+            let ours = Workload(
+                name: name, items: users, unit: "users", prepare: prepare,
+                arguments: [binary, "run", job, "--store", scratch, "--force"])
+            return (earlier.map { [$0] } ?? []) + [ours]
+        }
+        try measureAlternating(
+            snapshotRuns("snapshot run, empty store") { BenchFiles.removeStore(scratch) }, runs: options.runs)
         try BenchFiles.copyStore(scratch, to: base)
-
-        try measure(
-            "snapshot run, unchanged", items: users, unit: "users",
-            prepare: { try BenchFiles.copyStore(base, to: scratch) },
-            [binary, "run", "\(work)/snapshot-\(tag).yml", "--store", scratch, "--force"])
+        try measureAlternating(
+            snapshotRuns("snapshot run, unchanged") { try BenchFiles.copyStore(base, to: scratch) },
+            runs: options.runs)
 
         // The same slice of the log into an empty store and into the snapshot's store of N users,
         // alternating, at least 5 rounds: the work should follow the input, not the store.
@@ -192,6 +203,9 @@ final class BenchSuite {
                 "--action", "delete", "--format", "csv",
             ])
     }
+
+    /// The name of a result measured with `--baseline-binary`.
+    static func baselineName(_ name: String) -> String { "baseline: \(name)" }
 
     static let oneUserReport = "report --user (1 user), json"
     static let wildcardReport = "report --user 'user…*' --since --action delete, csv"
