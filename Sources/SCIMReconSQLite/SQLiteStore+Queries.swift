@@ -52,14 +52,18 @@ extension SQLiteStore: StoreQueries {
     }
 
     /// The events' order, `time_ms, seq`. With `--user` patterns that an index serves (no leading
-    /// `*`), `+time_ms` keeps SQLite from walking `events_by_time` over the whole timespan to skip
-    /// a sort: the user indexes find the few matching rows (an OR of index look-ups) and those are
-    /// sorted. A pattern starting with `*` matches through a scan anyway, so there the time index
-    /// still gives the order without sorting the whole history.
-    static func eventOrder(_ filter: ReportFilter) -> String {
+    /// `*`) and few matching events, `+time_ms` keeps SQLite from walking `events_by_time` over
+    /// the whole timespan to skip a sort: the user indexes find the matching rows (an OR of index
+    /// look-ups) and only those are sorted. Many matches (a broad `user*`) keep the time index's
+    /// order, so memory never holds a sort of the whole history.
+    func eventOrder(_ filter: ReportFilter) throws(StoreError) -> String {
         let indexed = !filter.users.isEmpty && filter.users.allSatisfy { !$0.hasPrefix("*") }
-        return indexed ? "+time_ms, seq" : "time_ms, seq"
+        guard indexed, try countEvents(filter) <= Self.sortedMatchesLimit else { return "time_ms, seq" }
+        return "+time_ms, seq"
     }
+
+    /// The most matching events sorted in memory rather than read in the time index's order.
+    static let sortedMatchesLimit = 20_000
 
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int {
         let (clause, values) = Self.whereClause(try resolvingApps(filter))
@@ -70,11 +74,13 @@ extension SQLiteStore: StoreQueries {
     }
 
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
-        let (clause, values) = Self.whereClause(try resolvingApps(filter))
+        let filter = try resolvingApps(filter)
+        let (clause, values) = Self.whereClause(filter)
+        let order = try eventOrder(filter)
         let statement = try db.statement(
             """
             SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
-            FROM events \(clause) ORDER BY \(Self.eventOrder(filter))
+            FROM events \(clause) ORDER BY \(order)
             """)
         statement.bind(values)
         while try statement.step() { try body(try readEvent(statement)) }
@@ -204,11 +210,13 @@ extension SQLiteStore: StoreQueries {
 extension SQLiteStore: EventRowSource {
     /// The rows of `forEachEvent`, their text columns borrowed from SQLite's buffers.
     public func forEachEventRow(_ filter: ReportFilter, _ body: (EventRow) throws -> Void) throws {
-        let (clause, values) = Self.whereClause(try resolvingApps(filter))
+        let filter = try resolvingApps(filter)
+        let (clause, values) = Self.whereClause(filter)
+        let order = try eventOrder(filter)
         let statement = try db.statement(
             """
             SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
-            FROM events \(clause) ORDER BY \(Self.eventOrder(filter))
+            FROM events \(clause) ORDER BY \(order)
             """)
         statement.bind(values)
         var spans: [StoredChangeSpan] = []

@@ -58,8 +58,10 @@ import Testing
                                     try withText(event.source) { source in
                                         try (json ?? []).withUnsafeBufferPointer { stored in
                                             let changes: EventRowChanges =
-                                                json == nil || StoredChangeSpan.scan(stored, into: &spans)
-                                                ? .spans(json: stored, spans) : .decoded(event.changes)
+                                                json == nil
+                                                ? .decoded([])
+                                                : StoredChangeSpan.scan(stored, into: &spans)
+                                                    ? .spans(json: stored, spans) : .decoded(event.changes)
                                             try writer.write(
                                                 row: EventRow(
                                                     time: event.time.millisecondsSince1970, run: event.run, app: app,

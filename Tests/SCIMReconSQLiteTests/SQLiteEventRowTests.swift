@@ -69,7 +69,8 @@ import Testing
         try store.commit()
         let all = try report(store, ReportFilter(), rows: true)
         #expect(all == (try report(store, ReportFilter(), rows: false)))
-        #expect(String(decoding: all, as: UTF8.self).split(separator: "\r\n").count == 1 + Self.events.count)
+        let rows = String(decoding: all, as: UTF8.self).split(separator: "\r\n").filter { $0.hasPrefix("2026-") }
+        #expect(rows.count == Self.events.count, "one row per event (a reason holds a quoted CRLF)")
         let filtered = ReportFilter(users: ["*@contoso.com", "zoë*"], apps: ["okta", "Azure AD"])
         #expect(try report(store, filtered, rows: true) == (try report(store, filtered, rows: false)))
         #expect(try report(store, ReportFilter(statuses: [.failure]), rows: true).count > 0)
