@@ -75,4 +75,18 @@ import Testing
         #expect(try report(store, filtered, rows: true) == (try report(store, filtered, rows: false)))
         #expect(try report(store, ReportFilter(statuses: [.failure]), rows: true).count > 0)
     }
+
+    @Test func aReportForIndexedUsersListsTheirEventsInTimeOrder() throws {
+        let store = try SQLiteStore(path: path, writable: true)
+        try store.begin()
+        for event in Self.events.reversed() { try store.appendEvent(event, email: nil) }
+        try store.commit()
+        let filter = ReportFilter(
+            users: ["alice@*", "=CMD*", "nobody"], since: Timestamp(rfc3339: "2026-11-01T00:00:00Z"))
+        var times: [Int64] = []
+        try store.forEachEventRow(filter) { times.append($0.time) }
+        #expect(times.count == 2)
+        #expect(times == times.sorted(), "the user indexes' rows are sorted by time")
+        #expect(try report(store, filter, rows: true) == (try report(store, filter, rows: false)))
+    }
 }
