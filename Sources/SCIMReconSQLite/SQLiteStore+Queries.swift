@@ -52,17 +52,24 @@ extension SQLiteStore: StoreQueries {
     }
 
     /// The events' order, `time_ms, seq`. With `--user` patterns that an index serves (no leading
-    /// `*`) and few matching events, `+time_ms` keeps SQLite from walking `events_by_time` over
-    /// the whole timespan to skip a sort: the user indexes find the matching rows (an OR of index
-    /// look-ups) and only those are sorted. Many matches (a broad `user*`) keep the time index's
-    /// order, so memory never holds a sort of the whole history.
+    /// `*`) and that match few events, `+time_ms` keeps SQLite from walking `events_by_time` over
+    /// the whole timespan to skip a sort: the user indexes find the pattern's rows (an OR of index
+    /// look-ups), the other options are checked on those, and only the matches are sorted. A
+    /// broad pattern (`user*`: past the limit, counted only that far) keeps the time index's
+    /// order, so a report never visits or sorts more rows than the time order would.
     func eventOrder(_ filter: ReportFilter) throws(StoreError) -> String {
         let indexed = !filter.users.isEmpty && filter.users.allSatisfy { !$0.hasPrefix("*") }
-        guard indexed, try countEvents(filter) <= Self.sortedMatchesLimit else { return "time_ms, seq" }
-        return "+time_ms, seq"
+        guard indexed else { return "time_ms, seq" }
+        let (clause, values) = Self.whereClause(ReportFilter(users: filter.users))
+        let statement = try db.statement(
+            "SELECT count(*) FROM (SELECT 1 FROM events \(clause) LIMIT \(Self.sortedMatchesLimit + 1))")
+        statement.bind(values)
+        _ = try statement.step()
+        return (statement.int64(0) ?? 0) <= Self.sortedMatchesLimit ? "+time_ms, seq" : "time_ms, seq"
     }
 
-    /// The most matching events sorted in memory rather than read in the time index's order.
+    /// The most events a `--user` pattern may match for its rows to be looked up and sorted
+    /// rather than read in the time index's order.
     static let sortedMatchesLimit = 20_000
 
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int {
@@ -248,18 +255,16 @@ extension SQLiteStore: EventRowSource {
         }
     }
 
-    private static let actions = ProvisioningAction.allCases.map { (Array($0.rawValue.utf8), $0) }
-    private static let statuses = EventStatus.allCases.map { (Array($0.rawValue.utf8), $0) }
-
-    /// The action a stored column names, compared as bytes (nil for NULL or an unknown one).
+    /// The action a stored column names (nil for NULL or an unknown one). The bytes become a small
+    /// `String` (held inline, no allocation) for the enum's own comparison.
     static func action(_ bytes: UnsafeBufferPointer<UInt8>?) -> ProvisioningAction? {
-        guard let bytes else { return nil }
-        return actions.first { $0.0.elementsEqual(bytes) }?.1
+        guard let bytes, bytes.count <= 15 else { return nil }
+        return ProvisioningAction(rawValue: String(decoding: bytes, as: UTF8.self))
     }
 
     static func status(_ bytes: UnsafeBufferPointer<UInt8>?) -> EventStatus? {
-        guard let bytes else { return nil }
-        return statuses.first { $0.0.elementsEqual(bytes) }?.1
+        guard let bytes, bytes.count <= 15 else { return nil }
+        return EventStatus(rawValue: String(decoding: bytes, as: UTF8.self))
     }
 }
 

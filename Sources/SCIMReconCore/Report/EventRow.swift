@@ -159,12 +159,20 @@ public struct StoredChangeSpan: Equatable, Sendable {
         }
 
         func keyword(_ range: Range<Int>) -> Key {
-            let key = UnsafeBufferPointer(rebasing: bytes[range])
-            if key.elementsEqual("attribute".utf8) { return .attribute }
-            if key.elementsEqual("old".utf8) { return .old }
-            if key.elementsEqual("new".utf8) { return .new }
-            return .other
+            func byte(_ offset: Int) -> UInt8 { bytes[range.lowerBound + offset] }
+            switch range.count {
+            case 3 where byte(0) == UInt8(ascii: "o") && byte(1) == UInt8(ascii: "l") && byte(2) == UInt8(ascii: "d"):
+                return .old
+            case 3 where byte(0) == UInt8(ascii: "n") && byte(1) == UInt8(ascii: "e") && byte(2) == UInt8(ascii: "w"):
+                return .new
+            case 9 where UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(Self.attribute):
+                return .attribute
+            default:
+                return .other
+            }
         }
+
+        static let attribute = Array("attribute".utf8)
     }
 }
 
