@@ -51,6 +51,27 @@ extension SQLiteStore: StoreQueries {
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), values)
     }
 
+    /// The events' order, `time_ms, seq`. With `--user` patterns that an index serves (no leading
+    /// `*`) and that match few events, `+time_ms` keeps SQLite from walking `events_by_time` over
+    /// the whole timespan to skip a sort: the user indexes find the pattern's rows (an OR of index
+    /// look-ups), the other options are checked on those, and only the matches are sorted. A
+    /// broad pattern (`user*`: past the limit, counted only that far) keeps the time index's
+    /// order, so a report never visits or sorts more rows than the time order would.
+    func eventOrder(_ filter: ReportFilter) throws(StoreError) -> String {
+        let indexed = !filter.users.isEmpty && filter.users.allSatisfy { !$0.hasPrefix("*") }
+        guard indexed else { return "time_ms, seq" }
+        let (clause, values) = Self.whereClause(ReportFilter(users: filter.users))
+        let statement = try db.statement(
+            "SELECT count(*) FROM (SELECT 1 FROM events \(clause) LIMIT \(Self.sortedMatchesLimit + 1))")
+        statement.bind(values)
+        _ = try statement.step()
+        return (statement.int64(0) ?? 0) <= Self.sortedMatchesLimit ? "+time_ms, seq" : "time_ms, seq"
+    }
+
+    /// The most events a `--user` pattern may match for its rows to be looked up and sorted
+    /// rather than read in the time index's order.
+    static let sortedMatchesLimit = 20_000
+
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int {
         let (clause, values) = Self.whereClause(try resolvingApps(filter))
         let statement = try db.statement("SELECT count(*) FROM events \(clause)")
@@ -60,11 +81,13 @@ extension SQLiteStore: StoreQueries {
     }
 
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
-        let (clause, values) = Self.whereClause(try resolvingApps(filter))
+        let filter = try resolvingApps(filter)
+        let (clause, values) = Self.whereClause(filter)
+        let order = try eventOrder(filter)
         let statement = try db.statement(
             """
             SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
-            FROM events \(clause) ORDER BY time_ms, seq
+            FROM events \(clause) ORDER BY \(order)
             """)
         statement.bind(values)
         while try statement.step() { try body(try readEvent(statement)) }
@@ -188,5 +211,67 @@ extension SQLiteStore: StoreQueries {
     public func pruneEvents(before cutoff: Timestamp) throws(StoreError) -> Int {
         try db.statement("DELETE FROM events WHERE time_ms < ?").run([.integer(cutoff.millisecondsSince1970)])
         return db.changes
+    }
+}
+
+extension SQLiteStore: EventRowSource {
+    /// The rows of `forEachEvent`, their text columns borrowed from SQLite's buffers.
+    public func forEachEventRow(_ filter: ReportFilter, _ body: (EventRow) throws -> Void) throws {
+        let filter = try resolvingApps(filter)
+        let (clause, values) = Self.whereClause(filter)
+        let order = try eventOrder(filter)
+        let statement = try db.statement(
+            """
+            SELECT time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source, seq
+            FROM events \(clause) ORDER BY \(order)
+            """)
+        statement.bind(values)
+        var spans: [StoredChangeSpan] = []
+        while try statement.step() {
+            let changes: EventRowChanges
+            if let stored = statement.bytes(9) {
+                changes =
+                    StoredChangeSpan.scan(stored, into: &spans)
+                    ? .spans(json: stored, spans)
+                    : .decoded(
+                        try readChanges(statement, column: 9, row: "table events, row \(statement.int64(11) ?? 0)"))
+            } else {
+                changes = .decoded([])
+            }
+            guard let action = Self.action(statement.bytes(6)) else {
+                throw db.corrupt(
+                    "table events, row \(statement.int64(11) ?? 0): unknown action '\(statement.text(6) ?? "")'")
+            }
+            guard let status = Self.status(statement.bytes(7)) else {
+                throw db.corrupt(
+                    "table events, row \(statement.int64(11) ?? 0): unknown status '\(statement.text(7) ?? "")'")
+            }
+            try body(
+                EventRow(
+                    time: statement.int64(0) ?? 0, run: statement.int64(1) ?? 0, app: statement.bytes(2),
+                    user: statement.bytes(3), userID: statement.bytes(4), externalID: statement.bytes(5),
+                    action: action, status: status, reason: statement.bytes(8), changes: changes,
+                    source: statement.bytes(10)))
+        }
+    }
+
+    /// The action a stored column names (nil for NULL or an unknown one). The bytes become a small
+    /// `String` (held inline, no allocation) for the enum's own comparison.
+    static func action(_ bytes: UnsafeBufferPointer<UInt8>?) -> ProvisioningAction? {
+        guard let bytes, bytes.count <= 15 else { return nil }
+        return ProvisioningAction(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func status(_ bytes: UnsafeBufferPointer<UInt8>?) -> EventStatus? {
+        guard let bytes, bytes.count <= 15 else { return nil }
+        return EventStatus(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+extension SQLiteStatement {
+    /// A text column's bytes in SQLite's buffer (valid until the next step), or nil when it is NULL.
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let pointer = sqlite3_column_text(raw, column) else { return nil }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(raw, column)))
     }
 }

@@ -7,7 +7,7 @@
 /// What to measure, from the command line.
 ///
 /// `scimrecon-bench [--quick] [--users N] [--events M] [--runs R] [--seed S] [--work DIR]
-/// [--binary PATH] [--no-peers] [--compare] [--no-memory] [--keep]`
+/// [--binary PATH] [--baseline-binary PATH] [--no-peers] [--compare] [--no-memory] [--keep]`
 struct BenchOptions {
     var users = 100_000
     var events = 1_000_000
@@ -17,6 +17,9 @@ struct BenchOptions {
     var seed: UInt64 = 42
     var work: String?
     var binary: String?
+    /// A `scimrecon` built from earlier code: the snapshot runs alternate with it, so the
+    /// "≥ 3× today's speed" targets compare within one run instead of with the fixed baseline.
+    var baselineBinary: String?
     var peers = true
     var memoryCheck = true
     var keep = false
@@ -28,9 +31,12 @@ struct BenchOptions {
 
     static let usage = """
         usage: scimrecon-bench [--quick] [--users N] [--events M] [--runs R] [--seed S] [--work DIR]
-                               [--binary PATH] [--compare | --no-peers] [--no-memory] [--keep]
+                               [--binary PATH] [--baseline-binary PATH] [--compare | --no-peers] [--no-memory] [--keep]
           --quick      N=2000 users, M=20000 events (a CI-sized run, well under a minute)
           --compare    run the peers too (sqlite3, jq, python3): the default; missing ones are skipped
+          --baseline-binary PATH
+                       a scimrecon built from earlier code: the snapshot runs alternate with it and
+                       its figures replace the fixed baseline of the "3× today's speed" targets
           --no-peers   measure scimrecon only
           --no-memory  skip the 4×M replay that shows peak memory does not grow with input
           --keep       keep the generated stores and reports in the work folder
@@ -66,6 +72,7 @@ struct BenchOptions {
             case "--seed": options.seed = UInt64(try number(argument))
             case "--work": options.work = try value(argument)
             case "--binary": options.binary = try value(argument)
+            case "--baseline-binary": options.baselineBinary = try value(argument)
             case "--compare": options.peers = true
             case "--no-peers": options.peers = false
             case "--no-memory": options.memoryCheck = false

@@ -20,17 +20,26 @@ struct BenchResult {
     var rate: Double { median > 0 ? Double(items) / median : 0 }
 }
 
-/// A target from the issue: our time against a peer's time (or an absolute bound).
+/// A target from the issue: our time against a peer's time, a fixed baseline, or an absolute bound.
 struct BenchTarget {
     var name: String
+    /// Our result's name.
     var ours: String
-    /// The peer's result name; nil for an absolute target.
-    var peer: String?
-    /// The largest acceptable `ours / peer` time ratio, or the bound in seconds / MB.
-    var bound: Double
     var kind: Kind
+    /// The largest acceptable `ours / peer` (or `ours / baseline`) time ratio, else the bound in
+    /// seconds or MB.
+    var bound: Double
 
-    enum Kind { case ratio, seconds, megabytes }
+    enum Kind {
+        /// Against a peer's result in the same run.
+        case ratio(peer: String)
+        /// Against a figure measured on earlier code (`scaled`: to this run's N).
+        case baseline(seconds: Double, scaled: Bool)
+        /// Our median under `bound` seconds.
+        case seconds
+        /// Our peak RSS under `bound` MB.
+        case megabytes
+    }
 }
 
 /// Formats numbers for the table without Foundation.
@@ -63,6 +72,15 @@ enum Figures {
     /// Seconds as `12.3 s` or `45 ms`.
     static func duration(_ seconds: Double) -> String {
         seconds < 1 ? "\(fixed(seconds * 1000, 1)) ms" : "\(fixed(seconds, 2)) s"
+    }
+
+    /// A size as `20k`, `1M`, `2.5M` or `950`.
+    static func count(_ value: Int) -> String {
+        if value >= 1_000_000 && value % 100_000 == 0 {
+            return value % 1_000_000 == 0 ? "\(value / 1_000_000)M" : "\(fixed(Double(value) / 1e6, 1))M"
+        }
+        if value >= 1000 && value % 1000 == 0 { return "\(value / 1000)k" }
+        return grouped(Double(value))
     }
 
     static func megabytes(_ bytes: Int) -> String { fixed(Double(bytes) / 1_048_576, 1) }

@@ -20,11 +20,11 @@ func runBench() -> Int32 {
         if options.memoryCheck { try suite.measureMemory() }
         if options.serve { try suite.measureServe() }
         if options.peers {
-            let script = BenchFiles.exists("bench/replay.py") ? "bench/replay.py" : nil
-            try suite.measurePeers(replayScript: script)
+            let scripts = BenchFiles.exists("bench/replay.py") ? "bench" : nil
+            try suite.measurePeers(scripts: scripts)
         }
         if !options.keep {
-            for name in ["history", "base", "scratch", "peer"] { BenchFiles.removeStore(suite.store(name)) }
+            for name in ["history", "base", "scratch", "peer", "loaded"] { BenchFiles.removeStore(suite.store(name)) }
         }
         suite.printTables(command: "scimrecon-bench " + CommandLine.arguments.dropFirst().joined(separator: " "))
         return 0

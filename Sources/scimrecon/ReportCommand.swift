@@ -32,6 +32,12 @@ struct ReportCommand: ParsableCommand {
         let queries = try StoreAccess.open(StoreAccess.location(option: store), writable: false)
         var totals = ReportTotals()
         try ReportOptions.withOutput(output) { sink in
+            if reportFormat == .csv, let rows = queries as? any EventRowSource {
+                totals = try Self.writeCSVRows(
+                    store: rows, filter: filter, sink: sink, generatedAt: now,
+                    byteOrderMark: output != nil && output != "-")
+                return
+            }
             totals = try ReportOptions.writeEvents(
                 store: queries, filter: filter, format: reportFormat, sink: sink, generatedAt: now,
                 byteOrderMark: output != nil && output != "-")
@@ -64,5 +70,26 @@ enum OutputFormat {
             throw UsageError(message: "--format: unknown format '\(text)'; accepted: json, jsonl, csv, xml, html")
         }
         return format
+    }
+}
+
+extension ReportCommand {
+    /// The CSV report straight from the store's rows when the store can hand them over (SQLite):
+    /// the same bytes as `ReportOptions.writeEvents`, without an event or a `String` per row.
+    static func writeCSVRows(
+        store: any EventRowSource, filter: ReportFilter, sink: OutputSink, generatedAt: Timestamp, byteOrderMark: Bool
+    ) throws -> ReportTotals {
+        let writer = CSVEventReportWriter(sink: sink, byteOrderMark: byteOrderMark)
+        return try store.reading {
+            var totals = ReportTotals()
+            let count = try store.countEvents(filter)
+            try writer.begin(ReportHeader(generatedAt: generatedAt, filter: filter, count: count))
+            try store.forEachEventRow(filter) { row in
+                totals.add(action: row.action, status: row.status)
+                try writer.write(row: row)
+            }
+            try writer.finish()
+            return totals
+        }
     }
 }

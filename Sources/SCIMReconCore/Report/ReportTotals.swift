@@ -9,9 +9,14 @@ public struct ReportTotals: Sendable, Hashable {
 
     /// Counts one event.
     public mutating func add(_ event: ProvisioningEvent) {
+        add(action: event.action, status: event.status)
+    }
+
+    /// Counts one event by its action and status.
+    public mutating func add(action: ProvisioningAction, status: EventStatus) {
         count += 1
-        byAction[event.action, default: 0] += 1
-        byStatus[event.status, default: 0] += 1
+        byAction[action, default: 0] += 1
+        byStatus[status, default: 0] += 1
     }
 
     /// `20 events (create 4, update 7, disable 2; success 18, skipped 1, failure 1)`, or `0 events`.
