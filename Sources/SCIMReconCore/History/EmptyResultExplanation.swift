@@ -37,6 +37,16 @@ public enum EmptyResultExplanation {
             }
             return reasons
         }
+        // The action and status before the user: a user pattern is served by an index, while
+        // a count without it reads every event of the timespan (`action` has no index).
+        var withoutStatus = filter
+        withoutStatus.actions = []
+        withoutStatus.statuses = []
+        if !filter.actions.isEmpty || !filter.statuses.isEmpty, try store.countEvents(withoutStatus) > 0 {
+            reasons.append(
+                "no events with that action or status; without them \(try store.countEvents(withoutStatus)) match")
+            return reasons
+        }
         var withoutUser = filter
         withoutUser.users = []
         if !filter.users.isEmpty, try store.countEvents(withoutUser) > 0 {
@@ -48,14 +58,6 @@ public enum EmptyResultExplanation {
             reasons.append(
                 "no events for user \(names)"
                     + (otherApps > 0 ? "; \(otherApps) in other applications (drop --app to see them)" : ""))
-            return reasons
-        }
-        var withoutStatus = filter
-        withoutStatus.actions = []
-        withoutStatus.statuses = []
-        if !filter.actions.isEmpty || !filter.statuses.isEmpty, try store.countEvents(withoutStatus) > 0 {
-            reasons.append(
-                "no events with that action or status; without them \(try store.countEvents(withoutStatus)) match")
             return reasons
         }
         if try store.countEvents(ReportFilter()) == 0 {
