@@ -13,9 +13,10 @@ final class SQLiteConnection {
     let path: String
     private var cache: [String: SQLiteStatement] = [:]
 
-    init(path: String, readOnly: Bool) throws(StoreError) {
+    init(path: String, readOnly: Bool, create: Bool = true) throws(StoreError) {
         var db: OpaquePointer?
-        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let flags =
+            readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0))
         let code = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -79,6 +80,28 @@ final class SQLiteConnection {
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The extended result code of the last call that failed.
+    var lastErrorCode: Int32 { sqlite3_extended_errcode(handle) }
+
+    /// Opens the store with write access just long enough for SQLite to roll back a hot journal
+    /// (or rebuild a WAL index) left by a writer that was killed, as it does on any writing open.
+    /// Readers call this when SQLite refuses them for that reason; the run lock is not needed:
+    /// SQLite's own locks order the recovery against any writer.
+    static func recoverAfterInterruptedWrite(path: String) throws(StoreError) {
+        let connection: SQLiteConnection
+        do {
+            connection = try SQLiteConnection(path: path, readOnly: false, create: false)
+        } catch {
+            throw StoreError(
+                kind: .output,
+                "\(path): the store needs recovery after an interrupted run, and cannot be opened for writing "
+                    + "here: run scimrecon once as a user who may write it")
+        }
+        let statement = try connection.statement("PRAGMA user_version")
+        _ = try statement.step()
+        statement.reset()
+    }
 
     /// A row that cannot be read back as it was written: named by store, table and key, and
     /// never turned into a default value.

@@ -63,7 +63,17 @@ public final class SQLiteStore: ProvisioningStore {
             try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;")
             try migrate()
         } else {
-            let version = try userVersion()
+            let version: Int
+            do {
+                version = try userVersion()
+            } catch {
+                // A writer killed part way through a write leaves a hot journal (or a WAL index)
+                // that only a connection allowed to write can roll back; SQLite then refuses a
+                // read-only one. Let a writing connection recover the file, then read.
+                guard db.lastErrorCode & 0xFF == SQLITE_READONLY else { throw error }
+                try SQLiteConnection.recoverAfterInterruptedWrite(path: path)
+                version = try userVersion()
+            }
             guard version <= SQLiteSchema.migrations.count else {
                 throw StoreError(kind: .input, "\(path): the store was written by a newer scimrecon")
             }

@@ -114,4 +114,35 @@ import Testing
         _ = try version.step()
         #expect(version.int64(0) == Int64(SQLiteSchema.fingerprintMigration - 1), "the failed migration was kept")
     }
+
+    /// A writer killed in the middle of a write leaves a hot journal that only a writing
+    /// connection may roll back: a reader recovers the file first instead of failing with
+    /// "attempt to write a readonly database" (found by the long kill -9 run, in a first run
+    /// killed while the new store switched to WAL).
+    @Test func aReaderRecoversAStoreWhoseWriterWasKilledMidWrite() throws {
+        let directory = try Fixtures.temporaryDirectory("hot-journal")
+        let live = directory + "/live.sqlite"
+        let copy = directory + "/killed.sqlite"
+        let writer = try SQLiteConnection(path: live, readOnly: false)
+        try writer.execute("PRAGMA journal_mode=DELETE; PRAGMA cache_size=1")
+        for migration in SQLiteSchema.migrations { try writer.execute(migration) }
+        try writer.execute("PRAGMA user_version=\(SQLiteSchema.migrations.count)")
+        try writer.execute("INSERT INTO apps(key, name) VALUES('okta', 'Okta')")
+        // A transaction big enough to spill pages into the file, copied with its journal while
+        // it is open: the copy is the file a kill -9 at that moment leaves behind.
+        try writer.execute("BEGIN")
+        for index in 0..<2_000 {
+            try writer.execute(
+                "INSERT INTO runs(job, app, started_ms) VALUES('j\(index)', 'Okta', \(index))")
+        }
+        let files = FileManager.default
+        try files.copyItem(atPath: live, toPath: copy)
+        try files.copyItem(atPath: live + "-journal", toPath: copy + "-journal")
+        try writer.execute("ROLLBACK")
+        let reader = try SQLiteStore(path: copy, writable: false)
+        #expect(try reader.applications() == ["Okta"])
+        var runs = 0
+        try reader.forEachRun { _ in runs += 1 }
+        #expect(runs == 0, "the interrupted transaction's rows were read")
+    }
 }
