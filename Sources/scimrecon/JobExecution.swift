@@ -155,7 +155,8 @@ struct JobExecution {
                     Diagnostics.info(
                         "  "
                             + ReportOptions.regenerateCommand(
-                                store: StoreAccess.masked(storeLocation), filter: unwritten.filter, format: unwritten.format,
+                                store: StoreAccess.masked(storeLocation), filter: unwritten.filter,
+                                format: unwritten.format,
                                 output: unwritten.path))
                 }
                 throw CommandExit(status: .reportNotWritten)
