@@ -144,8 +144,22 @@ enum SQLiteSchema {
         CREATE INDEX claims_by_user ON claims(user_key);
         CREATE INDEX claims_by_external_id ON claims(external_id_key);
         """,
+        // 5: fingerprints of replayed records as two integers (the halves of the 128-bit hash)
+        // instead of 32 hex digits: half the key size, integer compares. Existing ones are copied
+        // over by `SQLiteStore.convertFingerprints()` in the same migration transaction.
+        """
+        CREATE TABLE applied_records(
+            app TEXT NOT NULL,
+            high INTEGER NOT NULL,
+            low INTEGER NOT NULL,
+            run INTEGER NOT NULL,
+            PRIMARY KEY(app, high, low)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// The migration after which `SQLiteStore.registerRecordedApps()` runs.
     static let appsMigration = 3
+    /// The migration after which `SQLiteStore.convertFingerprints()` runs.
+    static let fingerprintMigration = 5
 }

@@ -95,6 +95,7 @@ public final class SQLiteStore: ProvisioningStore {
             for index in version..<SQLiteSchema.migrations.count {
                 try db.execute(SQLiteSchema.migrations[index])
                 if index + 1 == SQLiteSchema.appsMigration { try registerRecordedApps() }
+                if index + 1 == SQLiteSchema.fingerprintMigration { try convertFingerprints() }
             }
             try db.execute("PRAGMA user_version=\(SQLiteSchema.migrations.count)")
             try db.execute("COMMIT")

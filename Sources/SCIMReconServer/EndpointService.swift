@@ -253,7 +253,7 @@ final class EndpointService {
             let line = record(request, reply: reply).line()
             var hash = StableHash()
             line.withUnsafeBytes { hash.combine($0) }
-            try store.markApplied(app: app, fingerprint: hash.hex, run: run.id)
+            try store.markApplied(app: app, fingerprint: hash.fingerprint, run: run.id)
             for event in events { run.counts["\(event.action.rawValue).\(event.status.rawValue)", default: 0] += 1 }
             run.counts["read", default: 0] += 1
             try store.updateRun(run)

@@ -101,6 +101,24 @@ public enum StoreContract {
             let read = try store.findUser(app: "A", by: .id, value: "id-1")
             try expect(read == [saved], "read back \(read), saved \(saved)")
         },
+        Check(name: "batched calls: users saved, found by id and marked seen together") { store in
+            try committed(store) {
+                try store.saveUsers([user("A", "u1", "one"), user("A", "u2", "two"), user("B", "u3", "three")])
+                var renamed = user("A", "u1", "uno")
+                renamed.active = false
+                try store.saveUsers([renamed])
+            }
+            let found = try store.users(app: "A", ids: ["u2", "u1", "u3", "nobody"]).sorted { $0.id < $1.id }
+            try expect(found.map(\.id) == ["u1", "u2"], "found \(found.map(\.id)); u3 is another app's")
+            try expect(found.first?.userName == "uno" && found.first?.active == false, "the second save did not win")
+            try expect(try store.users(app: "A", ids: []).isEmpty, "an empty batch found users")
+            try committed(store) {
+                try store.saveUser(user("A", "u4", "four"))
+                try store.markSeen(app: "A", ids: ["u2", "u4"], run: 9)
+            }
+            let unseen = try store.unseenUsers(app: "A", run: 9).map(\.id)
+            try expect(unseen.isEmpty, "unseen after a batched mark: \(unseen) (u1 is inactive)")
+        },
         Check(name: "renaming a user moves its memberships; deleting one removes them") { store in
             try committed(store) {
                 try store.saveUser(user("A", "old", "alice"))
@@ -170,13 +188,21 @@ public enum StoreContract {
             try expect(left == 3, "prune left \(left)")
         },
         Check(name: "fingerprints are per application; checkpoints per job and path") { store in
+            // Halves with the top bit set are stored by bit pattern, not refused or clipped.
+            let f1 = Fingerprint(high: -1, low: .min)
+            let f2 = Fingerprint(high: 7, low: -7)
+            let f3 = Fingerprint(high: 7, low: 8)
             try committed(store) {
-                try store.markApplied(app: "A", fingerprint: "f1", run: 1)
+                try store.markApplied(app: "A", [f1, f2], run: 1)
+                try store.markApplied(app: "A", [f2], run: 2)
                 try store.saveCheckpoint(
                     job: "j", Checkpoint(path: "log", device: 1, inode: 2, offset: 30, line: 3, checksum: .max))
             }
-            try expect(try store.isApplied(app: "A", fingerprint: "f1"), "applied fingerprint not found")
-            try expect(!(try store.isApplied(app: "B", fingerprint: "f1")), "fingerprint leaked to another app")
+            try expect(try store.isApplied(app: "A", fingerprint: f1), "applied fingerprint not found")
+            try expect(!(try store.isApplied(app: "B", fingerprint: f1)), "fingerprint leaked to another app")
+            let applied = try store.appliedFingerprints(app: "A", among: [f3, f2, f1, f2])
+            try expect(applied == [f1, f2], "batched look-up found \(applied)")
+            try expect(try store.appliedFingerprints(app: "A", among: []).isEmpty, "an empty batch found something")
             let checkpoint = try store.checkpoint(job: "j", path: "log")
             try expect(
                 checkpoint?.checksum == .max && checkpoint?.offset == 30, "checkpoint \(String(describing: checkpoint))"

@@ -16,7 +16,7 @@ struct SCIMReconCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, PlanCommand.self, ImportCommand.self, ReportCommand.self, UsersCommand.self,
             GroupsCommand.self, RunsCommand.self, ValidateCommand.self, CrosscheckCommand.self, ExplainCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, MigrateCommand.self,
         ]
     )
 }

@@ -74,4 +74,44 @@ import Testing
         }
         #expect(message == "\(store.location): the store is damaged: \(expected)")
     }
+
+    /// Writes a store as scimrecon wrote it before migration 5: fingerprints as hex text.
+    func storeBeforeIntegerFingerprints(_ rows: [(app: String, fingerprint: String)]) throws -> String {
+        let path = try Fixtures.temporaryDirectory("migrate") + "/store.sqlite"
+        let db = try SQLiteConnection(path: path, readOnly: false)
+        for migration in SQLiteSchema.migrations.prefix(SQLiteSchema.fingerprintMigration - 1) {
+            try db.execute(migration)
+        }
+        for row in rows {
+            try db.execute("INSERT INTO applied(app, fingerprint, run) VALUES('\(row.app)', '\(row.fingerprint)', 3)")
+        }
+        try db.execute("PRAGMA user_version=\(SQLiteSchema.fingerprintMigration - 1)")
+        return path
+    }
+
+    @Test func fingerprintsRecordedAsHexBeforeMigrationFiveStayApplied() throws {
+        var hash = StableHash()
+        hash.combine("a replayed line")
+        let path = try storeBeforeIntegerFingerprints([
+            ("Okta", hash.hex), ("Okta", "ffffffffffffffff0000000000000001"),
+        ])
+        let store = try SQLiteStore(path: path, writable: true)
+        #expect(try store.isApplied(app: "Okta", fingerprint: hash.fingerprint))
+        #expect(try store.isApplied(app: "Okta", fingerprint: Fingerprint(high: -1, low: 1)))
+        #expect(!(try store.isApplied(app: "Entra", fingerprint: hash.fingerprint)))
+        let tables = try store.db.statement("SELECT count(*) FROM sqlite_master WHERE name = 'applied'")
+        _ = try tables.step()
+        #expect(tables.int64(0) == 0, "the hex table was left behind")
+    }
+
+    @Test func aFingerprintThatIsNotHexStopsTheMigrationAndChangesNothing() throws {
+        let path = try storeBeforeIntegerFingerprints([("Okta", "not a fingerprint")])
+        let error = #expect(throws: StoreError.self) { _ = try SQLiteStore(path: path, writable: true) }
+        let message = error?.message ?? ""
+        #expect(message.contains("table applied, row (app 'Okta', fingerprint 'not a fingerprint')"), "\(message)")
+        let db = try SQLiteConnection(path: path, readOnly: true)
+        let version = try db.statement("PRAGMA user_version")
+        _ = try version.step()
+        #expect(version.int64(0) == Int64(SQLiteSchema.fingerprintMigration - 1), "the failed migration was kept")
+    }
 }

@@ -40,6 +40,12 @@ public struct PatchRequest: Sendable, Hashable {
     /// bulk example) is accepted. An unknown op, a bad path, or an add/replace without a value is
     /// an error.
     public init(json: JSONValue) throws {
+        var paths = AttributePathCache(limit: 0)
+        try self.init(json: json, paths: &paths)
+    }
+
+    /// Reads a PatchOp message as `init(json:)` does, taking paths parsed before from `paths`.
+    public init(json: JSONValue, paths: inout AttributePathCache) throws {
         let list: [JSONValue]
         switch json {
         case .array(let items):
@@ -61,14 +67,14 @@ public struct PatchRequest: Sendable, Hashable {
         }
         operations = try list.enumerated().map { index, item in
             do {
-                return try Self.operation(item)
+                return try Self.operation(item, paths: &paths)
             } catch let error as SCIMError {
                 throw error.prefixed("operation \(index + 1)")
             }
         }
     }
 
-    private static func operation(_ item: JSONValue) throws -> PatchOperation {
+    private static func operation(_ item: JSONValue, paths: inout AttributePathCache) throws -> PatchOperation {
         guard case .object(let object) = item else {
             throw SCIMError.invalidSyntax("an operation must be an object")
         }
@@ -82,7 +88,7 @@ public struct PatchRequest: Sendable, Hashable {
         switch object["path"] {
         case nil, .null?: break
         case .string(let text)?:
-            if !text.allSatisfy(\.isWhitespace) { path = try AttributePath.parse(text) }
+            if !text.allSatisfy(\.isWhitespace) { path = try paths.path(text) }
         case let other?:
             throw SCIMError.invalidPath("'path' must be a string, not \(other.typeName)")
         }

@@ -2,10 +2,19 @@
 struct ResourceNormalizer {
     let type: SCIMResourceType
 
-    func normalize(_ object: JSONObject) throws -> JSONObject {
+    /// `object` in normal form. With `base` (a resource in normal form that `object` was derived
+    /// from, as a PATCH derives its result), a member found unchanged at the same position in
+    /// `base` is taken as it is: normalising a normal form gives it back, so the result is the
+    /// same as without `base`, at the cost of the members that changed only.
+    func normalize(_ object: JSONObject, unchangedFrom base: JSONObject? = nil) throws -> JSONObject {
         var result = JSONObject()
         var qualified: [(AttributePath, JSONValue)] = []
-        for member in object {
+        let before = base?.members ?? []
+        for (position, member) in object.members.enumerated() {
+            if position < before.count, before[position].key == member.key, before[position].value == member.value {
+                result[member.key] = member.value
+                continue
+            }
             if member.key.caseInsensitiveEquals("password") { continue }
             if member.key.lowercased().hasPrefix("urn:") {
                 if let schema = SCIMSchema.schema(urn: member.key) {

@@ -9,8 +9,13 @@ public enum SCIMResource {
     /// and `primary` string booleans coerced, the enterprise manager as `{"value": id}`,
     /// URN-qualified top-level keys folded into their schema, known names in schema spelling.
     /// Throws `invalidValue` when `userName` is missing or blank, or a boolean is not one.
-    public static func normalizedUser(_ object: JSONObject) throws -> JSONObject {
-        let result = try ResourceNormalizer(type: .user).normalize(object)
+    ///
+    /// `base`, when given, is the stored (normal-form) user that `object` was derived from by a
+    /// PATCH: members it left alone are not normalised again (the result is the same).
+    public static func normalizedUser(_ object: JSONObject, unchangedFrom base: JSONObject? = nil) throws
+        -> JSONObject
+    {
+        let result = try ResourceNormalizer(type: .user).normalize(object, unchangedFrom: base)
         guard case .string(let userName)? = result["userName"], !userName.allSatisfy(\.isWhitespace) else {
             throw SCIMError.invalidValue("userName is required")
         }

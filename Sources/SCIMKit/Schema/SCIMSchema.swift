@@ -6,13 +6,42 @@ public struct SCIMSchema: Sendable, Hashable {
     public var name: String
     /// The attributes defined by this schema, including the common ones (`id`, `externalId`,
     /// `meta`, `schemas`) for a core schema.
-    public var attributes: [SCIMAttribute]
+    public var attributes: [SCIMAttribute] {
+        didSet { positions = Self.positions(of: attributes) }
+    }
+    /// Where each attribute is in `attributes`, by its ASCII-lowercased name: every record looks
+    /// attributes up, and a linear case-insensitive search was a measurable share of a replay.
+    private var positions: [String: Int]
 
     /// Creates a schema.
     public init(id: String, name: String, attributes: [SCIMAttribute]) {
         self.id = id
         self.name = name
         self.attributes = attributes
+        self.positions = Self.positions(of: attributes)
+    }
+
+    private static func positions(of attributes: [SCIMAttribute]) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        for (offset, attribute) in attributes.enumerated() where attribute.name.utf8.allSatisfy({ $0 < 0x80 }) {
+            positions[asciiLowercased(attribute.name)] = positions[asciiLowercased(attribute.name)] ?? offset
+        }
+        return positions
+    }
+
+    private static func asciiLowercased(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 &- 0x41 < 26 }) else { return text }
+        return String(decoding: text.utf8.map { String.asciiLower($0) }, as: UTF8.self)
+    }
+
+    public static func == (lhs: SCIMSchema, rhs: SCIMSchema) -> Bool {
+        lhs.id == rhs.id && lhs.name == rhs.name && lhs.attributes == rhs.attributes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(name)
+        hasher.combine(attributes)
     }
 
     /// The URN of the core User schema.
@@ -27,7 +56,12 @@ public struct SCIMSchema: Sendable, Hashable {
 
     /// The attribute named `name`, found case-insensitively.
     public func attribute(named name: String) -> SCIMAttribute? {
-        attributes.first { $0.name.caseInsensitiveEquals(name) }
+        // An ASCII name folds by bytes; anything else (a Kelvin sign folds to `k`) is compared the
+        // long way, with the same answer.
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return attributes.first { $0.name.caseInsensitiveEquals(name) }
+        }
+        return positions[Self.asciiLowercased(name)].map { attributes[$0] }
     }
 
     /// The attribute named by a possibly URN-qualified name

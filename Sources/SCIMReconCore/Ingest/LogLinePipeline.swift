@@ -56,6 +56,12 @@ final class LogLinePipeline {
         return batch[position]
     }
 
+    /// The next batch of prepared lines (in file order), or nil at the end. Not to be mixed with
+    /// `next()`.
+    func nextBatch() -> [PreparedLine]? {
+        channel.take()
+    }
+
     /// Stops the reader if it is still running, waits for it, and says how it ended.
     func finish() -> Ending { channel.cancelAndWait() }
 
@@ -72,6 +78,7 @@ final class LogLinePipeline {
             return .cannotOpen("\(error)")
         }
         var parser = JSONParser()
+        var paths = AttributePathCache()
         var pending: [PreparedLine] = []
         pending.reserveCapacity(batchSize)
         var cancelled = false
@@ -89,7 +96,8 @@ final class LogLinePipeline {
         reader.onOversizedLine = { number, _, end in
             if !push(
                 PreparedLine(
-                    number: number, end: end, fingerprint: "", content: .oversized(maxLineLength: maxLineLength)))
+                    number: number, end: end, fingerprint: Fingerprint(high: 0, low: 0),
+                    content: .oversized(maxLineLength: maxLineLength)))
             {
                 throw CancellationError()
             }
@@ -101,7 +109,8 @@ final class LogLinePipeline {
                 let record = hasBOM ? UnsafeBufferPointer(rebasing: line.dropFirst(3)) : line
                 return push(
                     PreparedLine.prepare(
-                        record, number: number, end: end, path: path, mapping: mapping, parser: &parser))
+                        record, number: number, end: end, path: path, mapping: mapping, parser: &parser,
+                        paths: &paths))
             }
         } catch let error as LineReaderError {
             if !pending.isEmpty && !channel.put(pending) { return .cancelled }

@@ -8,7 +8,8 @@ struct PreparedLine: Sendable {
     var number: Int
     /// The offset just past the line's terminator.
     var end: Int64
-    var fingerprint: String
+    /// Zero for blank and oversized lines, which are never looked up.
+    var fingerprint: Fingerprint
     var content: Content
 
     enum Content: Sendable {
@@ -27,14 +28,14 @@ struct PreparedLine: Sendable {
     /// Decodes one line. Pure: it reads nothing but its arguments.
     static func prepare(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, end: Int64, path: String, mapping: Mapping,
-        parser: inout JSONParser
+        parser: inout JSONParser, paths: inout AttributePathCache
     ) -> PreparedLine {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
-            return PreparedLine(number: number, end: end, fingerprint: "", content: .blank)
+            return PreparedLine(number: number, end: end, fingerprint: Fingerprint(high: 0, low: 0), content: .blank)
         }
         var hash = StableHash()
         hash.combine(UnsafeRawBufferPointer(line))
-        let fingerprint = hash.hex
+        let fingerprint = hash.fingerprint
         let source = "\(path):\(number)"
         let value: JSONValue
         do {
@@ -45,10 +46,10 @@ struct PreparedLine: Sendable {
                 content: .invalid(.rule(invalidJSON, "the line is not valid JSON (\(error))")))
         }
         do {
-            let request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint)
+            let request = try LogRecordParser.request(from: value, source: source, fingerprint: fingerprint.hex)
             return PreparedLine(
                 number: number, end: end, fingerprint: fingerprint,
-                content: .request(request, PreparedWork(request, mapping: mapping)))
+                content: .request(request, PreparedWork(request, mapping: mapping, paths: &paths)))
         } catch {
             return PreparedLine(number: number, end: end, fingerprint: fingerprint, content: .invalid(error))
         }
@@ -70,11 +71,11 @@ struct PreparedWork: Sendable {
         self.incoming = incoming
     }
 
-    init(_ request: SCIMRequest, mapping: Mapping) {
+    init(_ request: SCIMRequest, mapping: Mapping, paths: inout AttributePathCache) {
         guard request.path.endpoint == .users, !request.wasRejected, let body = request.body else { return }
         switch request.method {
         case "PATCH" where request.path.id != nil:
-            patch = try? PatchRequest(json: body)
+            patch = try? PatchRequest(json: body, paths: &paths)
         case "POST" where request.path.id == nil:
             guard let object = body.objectValue else { return }
             incoming = Result { () throws(IngestError) -> IncomingUser in

@@ -54,12 +54,15 @@ public struct StableHash: Sendable, Hashable {
     /// The 64-bit digest (for checkpoint checksums).
     public var value64: UInt64 { StableHash.finish(high ^ length) ^ StableHash.finish(low &+ length) }
 
-    /// The 128-bit digest as 32 lowercase hex digits (for record fingerprints).
-    public var hex: String {
+    /// The 128-bit digest, as the store keys replayed records.
+    public var fingerprint: Fingerprint {
         let a = StableHash.finish(high ^ length)
         let b = StableHash.finish(low ^ (length &* 0x2545_F491_4F6C_DD1D))
-        return StableHash.hex(a) + StableHash.hex(b)
+        return Fingerprint(high: Int64(bitPattern: a), low: Int64(bitPattern: b))
     }
+
+    /// The 128-bit digest as 32 lowercase hex digits (ids derived from a record).
+    public var hex: String { fingerprint.hex }
 
     static func hex(_ value: UInt64) -> String {
         let text = String(value, radix: 16)

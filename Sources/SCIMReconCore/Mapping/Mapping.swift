@@ -8,11 +8,17 @@ import SCIMKit
 public struct Mapping: Sendable {
     /// The entries, one per local attribute.
     public var entries: [MappingEntry] {
-        didSet { order = Mapping.evaluationOrder(entries) }
+        didSet {
+            order = Mapping.evaluationOrder(entries)
+            reads = entries.map(\.resourceMembers)
+        }
     }
 
     /// Indices into `entries` in the order they are computed.
     private var order: [Int]
+    /// For each entry, the top-level members (folded names) of a normal-form resource it reads;
+    /// nil when that cannot be told, and the entry is then computed every time.
+    private var reads: [Set<String>?]
 
     /// A mapping of `entries` (later entries replace earlier ones of the same local name).
     public init(entries: [MappingEntry]) {
@@ -26,6 +32,7 @@ public struct Mapping: Sendable {
         }
         self.entries = unique
         order = Mapping.evaluationOrder(unique)
+        reads = unique.map(\.resourceMembers)
     }
 
     /// The mapping of a run without a job file (SPEC §2): `userName`, `externalId`, `displayName`,
@@ -59,6 +66,12 @@ public struct Mapping: Sendable {
             let entry = entries[index]
             values[entry.local] = entry.sourceValue(in: resource) ?? entry.defaultValue(values)
         }
+        return try checked(values)
+    }
+
+    /// `active` as `true`/`false`, and a non-empty `userName` when it is mapped.
+    private func checked(_ values: [String: String]) throws(MappingError) -> LocalAttributes {
+        var values = values
         if let active = values["active"] {
             guard let flag = SCIMBoolean.parse(active, leniency: .text) else {
                 throw MappingError(attribute: "active", message: "mapped active is not a boolean")
@@ -69,6 +82,29 @@ public struct Mapping: Sendable {
             throw MappingError(attribute: "userName", message: "mapped userName is empty")
         }
         return LocalAttributes(values)
+    }
+
+    /// The local attributes of `resource`, a PATCH result, as `apply(to:)` gives them, computing
+    /// again only the entries that read a member in `changed` (folded names) or whose template
+    /// reads an attribute that changed; the others keep their value in `previous`.
+    ///
+    /// `previous` must be this mapping's attributes of the resource before the PATCH (without
+    /// `active`), and `changed` every top-level member the PATCH added, removed or altered.
+    public func apply(
+        to resource: JSONObject, reusing previous: [String: String], changed: Set<String>
+    ) throws(MappingError) -> LocalAttributes {
+        var values: [String: String] = [:]
+        var changedLocals: Set<String> = []
+        for index in order {
+            let entry = entries[index]
+            let stale =
+                entry.local == "active" || reads[index].map { !$0.isDisjoint(with: changed) } ?? true
+                || entry.templateAttributes.contains(where: changedLocals.contains)
+            let value = stale ? entry.sourceValue(in: resource) ?? entry.defaultValue(values) : previous[entry.local]
+            if value != previous[entry.local] { changedLocals.insert(entry.local) }
+            values[entry.local] = value
+        }
+        return try checked(values)
     }
 
     /// Checks what `init` cannot: `userName` is mapped, every template names a mapped attribute,

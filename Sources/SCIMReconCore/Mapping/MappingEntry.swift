@@ -68,6 +68,26 @@ public struct MappingEntry: Sendable {
         }
     }
 
+    /// The top-level members (folded names) of a normal-form User that the `from` paths read: a
+    /// core attribute's name, a known extension's URN. Nil when that cannot be told (an unknown
+    /// extension, whose attributes may sit under its URN or beside it) or when a path reads a
+    /// member the run sets itself (`id`, `active`, `meta`, `schemas`).
+    var resourceMembers: Set<String>? {
+        var members: Set<String> = []
+        for case let source? in sources {
+            let path = source.path
+            if let urn = path.schemaURN, urn.lowercased() != SCIMSchema.userURN.lowercased() {
+                guard let schema = SCIMSchema.schema(urn: urn) else { return nil }
+                members.insert(schema.id.lowercased())
+            } else {
+                let name = path.attribute.lowercased()
+                if ["id", "active", "meta", "schemas"].contains(name) { return nil }
+                members.insert(name)
+            }
+        }
+        return members
+    }
+
     /// The local attributes the default template reads.
     public var templateAttributes: [String] { template?.attributes ?? [] }
 

@@ -75,6 +75,7 @@ extension Reconciler {
             app: app, id: id, attributes: incoming.attributes, active: incoming.active, scim: resource,
             disabledAt: incoming.active ? nil : time)
         try store.saveUser(user)
+        mappedThisRun.insert(UserRef(app: app, id: id))
         if snapshot { try store.markSeen(app: app, id: id, run: run) }
         let changes = UserDecision.changes(
             from: [:], active: nil, to: incoming.attributes, active: incoming.active)
@@ -118,6 +119,7 @@ extension Reconciler {
             updated.disabledAt = nil
             updated.deleteAfter = nil
             try store.saveUser(updated)
+            mappedThisRun.insert(UserRef(app: updated.app, id: updated.id))
             try record(
                 event(.enable, .success, user: updated, time: time, source: source, changes: changes),
                 email: updated.email)
@@ -134,6 +136,7 @@ extension Reconciler {
                     email: existing.email)
             }
             try store.saveUser(updated)
+            mappedThisRun.insert(UserRef(app: updated.app, id: updated.id))
             try record(
                 event(.update, .success, user: updated, time: time, source: source, changes: changes),
                 email: updated.email)
@@ -167,6 +170,12 @@ extension Reconciler {
                 target.deleteAfter = existing.deleteAfter ?? target.disabledAt!.adding(milliseconds: graceMilliseconds)
             }
             try store.saveUser(target)
+            // Without `updated` the resource changed (`active`) but was not mapped again.
+            if updated != nil {
+                mappedThisRun.insert(UserRef(app: target.app, id: target.id))
+            } else {
+                mappedThisRun.remove(UserRef(app: target.app, id: target.id))
+            }
             try record(
                 event(.disable, .success, user: target, time: time, source: source, changes: changes),
                 email: target.email)

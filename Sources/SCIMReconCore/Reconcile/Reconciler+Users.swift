@@ -15,13 +15,54 @@ extension Reconciler {
         try Self.prepareUser(resource, mapping: settings.mapping, activeDefault: activeDefault)
     }
 
+    /// A PATCH result prepared against the stored user it came from: only the members the PATCH
+    /// changed are normalised again, and, when this run mapped the stored user itself, only the
+    /// mapping entries that read them are computed again. The answer is the one `prepareUser`
+    /// gives for the whole resource.
+    func preparePatched(_ resource: JSONObject, existing: LocalUser) throws(IngestError) -> IncomingUser {
+        let mappedHere = mappedThisRun.contains(UserRef(app: existing.app, id: existing.id))
+        return try Self.prepareUser(
+            resource, mapping: settings.mapping, activeDefault: existing.active, unchangedFrom: existing.scim,
+            previousAttributes: mappedHere ? existing.attributes : nil)
+    }
+
+    /// The top-level members (folded names) that differ between two resources.
+    static func changedMembers(_ new: JSONObject, _ old: JSONObject) -> Set<String> {
+        // A PATCH keeps members where they were: compare position by position while the keys
+        // line up (no hashing, no folding), and match the rest by folded name.
+        let newMembers = new.members
+        let oldMembers = old.members
+        var changed: Set<String> = []
+        var aligned = 0
+        while aligned < min(newMembers.count, oldMembers.count), newMembers[aligned].key == oldMembers[aligned].key {
+            if newMembers[aligned].value != oldMembers[aligned].value {
+                changed.insert(newMembers[aligned].key.lowercased())
+            }
+            aligned += 1
+        }
+        guard aligned < newMembers.count || aligned < oldMembers.count else { return changed }
+        var before: [String: JSONValue] = [:]
+        for member in oldMembers[aligned...] { before[member.key.lowercased()] = member.value }
+        for member in newMembers[aligned...] {
+            let key = member.key.lowercased()
+            if let value = before.removeValue(forKey: key) {
+                if value != member.value { changed.insert(key) }
+            } else {
+                changed.insert(key)
+            }
+        }
+        changed.formUnion(before.keys)
+        return changed
+    }
+
     /// Normalises a SCIM user and maps it with `mapping`: pure, so it can run ahead on another thread.
     static func prepareUser(
-        _ resource: JSONObject, mapping: Mapping, activeDefault: Bool = true
+        _ resource: JSONObject, mapping: Mapping, activeDefault: Bool = true, unchangedFrom base: JSONObject? = nil,
+        previousAttributes: [String: String]? = nil
     ) throws(IngestError) -> IncomingUser {
         let normalized: JSONObject
         do {
-            normalized = try SCIMResource.normalizedUser(resource)
+            normalized = try SCIMResource.normalizedUser(resource, unchangedFrom: base)
         } catch let error as SCIMError {
             throw IngestError.scim(error)
         } catch {
@@ -29,7 +70,14 @@ extension Reconciler {
         }
         var attributes: [String: String]
         do {
-            attributes = try mapping.apply(to: normalized).values
+            if let previousAttributes, let base {
+                attributes =
+                    try mapping.apply(
+                        to: normalized, reusing: previousAttributes, changed: changedMembers(normalized, base)
+                    ).values
+            } else {
+                attributes = try mapping.apply(to: normalized).values
+            }
         } catch {
             if error.attribute == "userName" { throw .rule("schema.missing-attribute", "userName is required") }
             throw .rule(
@@ -89,7 +137,12 @@ extension Reconciler {
             }
             do {
                 let resource = try changedResource(request, existing: existing, patch: work.patch)
-                let incoming = try prepareUser(resource, activeDefault: existing.active)
+                // A PATCH changes a few members of a stored (normal-form) user: only those are
+                // normalised again. A PUT replaces the whole user.
+                let incoming =
+                    request.method == "PATCH"
+                    ? try preparePatched(resource, existing: existing)
+                    : try prepareUser(resource, activeDefault: existing.active)
                 try reconcile(existing, with: incoming, time: request.time, source: request.source, stateful: false)
             } catch let error as IngestError {
                 try recordFailure(

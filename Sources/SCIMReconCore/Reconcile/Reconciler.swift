@@ -17,6 +17,12 @@ public struct ReconcileSettings: Sendable {
     }
 }
 
+/// A user by application and SCIM id.
+struct UserRef: Hashable {
+    var app: String
+    var id: String
+}
+
 /// A failing record under `on_error: abort`: the run stops and applies nothing.
 public struct AbortRun: ClassifiedError, Sendable {
     public var event: ProvisioningEvent
@@ -43,6 +49,10 @@ public final class Reconciler {
     var lastResourceID: String?
     /// Work prepared ahead for the next `apply` (by the log pipeline); consumed by that call.
     var prepared = PreparedWork()
+    /// The users this run saved with attributes its own mapping computed: a PATCH of one of them
+    /// computes again only the mapping entries it touched (`preparePatched`). A user stored by an
+    /// earlier run may have been mapped by another mapping, so it is mapped whole.
+    var mappedThisRun: Set<UserRef> = []
     /// Records' `app` values as the store spells them, by folded key.
     private var appSpellings: [String: String] = [:]
 

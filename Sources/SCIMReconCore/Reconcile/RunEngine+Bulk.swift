@@ -70,7 +70,7 @@ extension RunEngine {
             var hash = StableHash()
             hash.combine(request.fingerprint)
             hash.combine(String(number))
-            let fingerprint = hash.hex
+            let fingerprint = hash.fingerprint
             if let limit = bulk.failOnErrors, errors >= limit {
                 guard try !alreadyApplied(fingerprint, app: app, reconciler: reconciler) else { continue }
                 try reconciler.recordFailure(
@@ -91,7 +91,7 @@ extension RunEngine {
                 let method = operation.method.uppercased()
                 let replayed = SCIMRequest(
                     time: request.time, app: request.app, method: method, path: path, status: nil, body: body,
-                    responseID: nil, source: source, fingerprint: fingerprint)
+                    responseID: nil, source: source, fingerprint: fingerprint.hex)
                 if method == "GET" { continue }
                 let id = try reconciler.apply(replayed)
                 if method == "POST", let bulkID = operation.bulkID, let id {

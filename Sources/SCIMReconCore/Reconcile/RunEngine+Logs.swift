@@ -43,17 +43,23 @@ extension RunEngine {
             path: input.path, startOffset: startOffset, startLine: startLine, mapping: settings.mapping)
         var consumedOffset = startOffset
         var consumedLine = startLine - 1
-        while let line = pipeline.next() {
+        while let batch = pipeline.nextBatch() {
             do {
-                try failPoints.reach(.reading)
-                try apply(line, input: input, reconciler: reconciler)
+                // What the batch needs from the store, asked in two batched look-ups, not one a line.
+                try prefetch(batch, reconciler: reconciler)
+                for line in batch {
+                    try failPoints.reach(.reading)
+                    try apply(line, input: input, reconciler: reconciler)
+                    consumedOffset = line.end
+                    consumedLine = line.number
+                }
             } catch {
                 _ = pipeline.finish()
                 throw error
             }
-            consumedOffset = line.end
-            consumedLine = line.number
-            progress?(RunProgress(records: reconciler.tally.read, bytesRead: line.end, bytesTotal: identity.size))
+            if let last = batch.last {
+                progress?(RunProgress(records: reconciler.tally.read, bytesRead: last.end, bytesTotal: identity.size))
+            }
         }
         let trailing: (number: Int, start: Int64, length: Int)?
         switch pipeline.finish() {
@@ -75,10 +81,11 @@ extension RunEngine {
             // half-written one is left for the next run and never consumed.
             let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
             var parser = JSONParser()
+            var paths = AttributePathCache()
             let prepared = bytes.withUnsafeBufferPointer { buffer in
                 PreparedLine.prepare(
                     buffer, number: partial.number, end: partial.start + Int64(partial.length), path: input.path,
-                    mapping: settings.mapping, parser: &parser)
+                    mapping: settings.mapping, parser: &parser, paths: &paths)
             }
             if case .invalid(let error) = prepared.content, error.code == PreparedLine.invalidJSON {
                 warnings.append(
@@ -141,9 +148,31 @@ extension RunEngine {
         }
     }
 
+    /// Asks the store, in one batch each, which of the lines' records it applied before and for the
+    /// users the lines change by id, so the lines are then applied from the run's memory.
+    func prefetch(_ lines: [PreparedLine], reconciler: Reconciler) throws {
+        var fingerprints: [RunState.AppliedKey] = []
+        var ids: [String: [String]] = [:]
+        fingerprints.reserveCapacity(lines.count)
+        for line in lines {
+            switch line.content {
+            case .blank, .oversized: continue
+            case .invalid:
+                fingerprints.append(RunState.AppliedKey(app: settings.app, fingerprint: line.fingerprint))
+            case .request(let request, _):
+                if request.method == "GET" || request.path.isSearch { continue }
+                let app = try reconciler.resolveApp(request.app)
+                fingerprints.append(RunState.AppliedKey(app: app, fingerprint: line.fingerprint))
+                if request.path.endpoint == .users, let id = request.path.id { ids[app, default: []].append(id) }
+            }
+        }
+        try store.prefetchApplied(fingerprints)
+        for (app, list) in ids { _ = try store.users(app: app, ids: list) }
+    }
+
     /// Whether a replayed record was applied to `app` (as the store spells it) by an earlier run;
     /// marks it applied otherwise.
-    func alreadyApplied(_ fingerprint: String, app: String, reconciler: Reconciler) throws -> Bool {
+    func alreadyApplied(_ fingerprint: Fingerprint, app: String, reconciler: Reconciler) throws -> Bool {
         if try store.isApplied(app: app, fingerprint: fingerprint) {
             reconciler.countRead("duplicate")
             return true

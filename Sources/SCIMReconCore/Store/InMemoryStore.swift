@@ -16,11 +16,16 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
         var groups: [UserKey: LocalGroup] = [:]
         var memberships: [UserKey: Set<String>] = [:]
         var events: [(event: ProvisioningEvent, email: String?)] = []
-        var applied: Set<UserKey> = []
+        var applied: Set<AppliedKey> = []
         var checkpoints: [UserKey: Checkpoint] = [:]
     }
 
     /// An (app, id) or (job, path) pair.
+    struct AppliedKey: Hashable {
+        var app: String
+        var fingerprint: Fingerprint
+    }
+
     struct UserKey: Hashable {
         var first: String
         var second: String
@@ -192,12 +197,14 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
         contents.events.append((event, email))
     }
 
-    public func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool {
-        contents.applied.contains(UserKey(first: app, second: fingerprint))
+    public func appliedFingerprints(app: String, among fingerprints: [Fingerprint]) throws(StoreError)
+        -> Set<Fingerprint>
+    {
+        Set(fingerprints.filter { contents.applied.contains(AppliedKey(app: app, fingerprint: $0)) })
     }
 
-    public func markApplied(app: String, fingerprint: String, run: Int64) throws(StoreError) {
-        contents.applied.insert(UserKey(first: app, second: fingerprint))
+    public func markApplied(app: String, _ fingerprints: [Fingerprint], run: Int64) throws(StoreError) {
+        for fingerprint in fingerprints { contents.applied.insert(AppliedKey(app: app, fingerprint: fingerprint)) }
     }
 
     public func wasDeleted(app: String, id: String) throws(StoreError) -> Bool {

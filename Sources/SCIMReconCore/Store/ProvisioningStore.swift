@@ -24,13 +24,20 @@ public protocol ProvisioningStore: AnyObject {
 
     // MARK: Users
     func findUser(app: String, by key: MatchKey, value: String) throws(StoreError) -> [LocalUser]
+    /// The users of `app` with these SCIM ids, in no particular order; ids not found are left out.
+    /// The batched look-up a run makes for a chunk of records ahead (one query, not one a record).
+    func users(app: String, ids: [String]) throws(StoreError) -> [LocalUser]
     func saveUser(_ user: LocalUser) throws(StoreError)
+    /// Saves users in their order: the batched write-back of a run's cache.
+    func saveUsers(_ users: [LocalUser]) throws(StoreError)
     func deleteUser(app: String, id: String) throws(StoreError)
     /// Gives a user a new SCIM id, memberships included.
     func renameUser(app: String, from id: String, to newID: String) throws(StoreError)
     func userCount(app: String, activeOnly: Bool) throws(StoreError) -> Int
     /// Marks a user as present in a snapshot read by `run`.
     func markSeen(app: String, id: String, run: Int64) throws(StoreError)
+    /// Marks users as present in the snapshot of `run`, in one batch.
+    func markSeen(app: String, ids: [String], run: Int64) throws(StoreError)
     /// Active users of `app` that the snapshot of `run` did not contain.
     func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser]
     /// Disabled users of `app` whose grace period ended at or before `now`.
@@ -51,9 +58,11 @@ public protocol ProvisioningStore: AnyObject {
     /// Appends events in their order: the batched path a run's write-back cache takes (a store
     /// writes them with multi-row inserts or COPY, not a round trip each).
     func appendEvents(_ events: [(event: ProvisioningEvent, email: String?)]) throws(StoreError)
-    /// Whether a replayed record (by its fingerprint) was already applied for `app`.
-    func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool
-    func markApplied(app: String, fingerprint: String, run: Int64) throws(StoreError)
+    /// Which of these replayed records (by fingerprint) were already applied for `app`: one
+    /// batched look-up for a chunk of records.
+    func appliedFingerprints(app: String, among fingerprints: [Fingerprint]) throws(StoreError) -> Set<Fingerprint>
+    /// Marks records applied for `app` by `run`; one already marked stays as it is.
+    func markApplied(app: String, _ fingerprints: [Fingerprint], run: Int64) throws(StoreError)
     /// Whether the history shows a successful local delete of this user id in `app`.
     func wasDeleted(app: String, id: String) throws(StoreError) -> Bool
 
@@ -62,9 +71,32 @@ public protocol ProvisioningStore: AnyObject {
     func saveCheckpoint(job: String, _ checkpoint: Checkpoint) throws(StoreError)
 }
 
+/// The batched calls one at a time, for stores without a batched path (the in-memory store).
 extension ProvisioningStore {
-    /// One `appendEvent` per event, for stores without a batched path.
     public func appendEvents(_ events: [(event: ProvisioningEvent, email: String?)]) throws(StoreError) {
         for item in events { try appendEvent(item.event, email: item.email) }
+    }
+
+    public func users(app: String, ids: [String]) throws(StoreError) -> [LocalUser] {
+        var found: [LocalUser] = []
+        for id in ids { found += try findUser(app: app, by: .id, value: id) }
+        return found
+    }
+
+    public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
+        for user in users { try saveUser(user) }
+    }
+
+    public func markSeen(app: String, ids: [String], run: Int64) throws(StoreError) {
+        for id in ids { try markSeen(app: app, id: id, run: run) }
+    }
+
+    /// Whether one replayed record was already applied for `app`.
+    public func isApplied(app: String, fingerprint: Fingerprint) throws(StoreError) -> Bool {
+        try appliedFingerprints(app: app, among: [fingerprint]).contains(fingerprint)
+    }
+
+    public func markApplied(app: String, fingerprint: Fingerprint, run: Int64) throws(StoreError) {
+        try markApplied(app: app, [fingerprint], run: run)
     }
 }

@@ -39,6 +39,25 @@ public final class RunState: ProvisioningStore {
     private var byEmail: [Key: Set<String>] = [:]
     private var seen: [Key: Int64] = [:]
     private var events: [(event: ProvisioningEvent, email: String?)] = []
+    /// Records marked applied by this run and not yet written, by app (`markLimit` at most).
+    private var marks: [String: [Fingerprint]] = [:]
+    private var marked: Set<AppliedKey> = []
+    /// What the last `prefetchApplied` learnt from the store: which records it checked, and which
+    /// of those it had applied before this run.
+    private var checked: Set<AppliedKey> = []
+    private var knownApplied: Set<AppliedKey> = []
+    let markLimit = 4_096
+    private var markRun: Int64 = 0
+
+    public struct AppliedKey: Hashable, Sendable {
+        public var app: String
+        public var fingerprint: Fingerprint
+
+        public init(app: String, fingerprint: Fingerprint) {
+            self.app = app
+            self.fingerprint = fingerprint
+        }
+    }
 
     public var location: String { base.location }
     /// Called before each write-back that writes something (the `flush` fail point).
@@ -76,35 +95,60 @@ public final class RunState: ProvisioningStore {
         byEmail = [:]
         seen = [:]
         events = []
+        marks = [:]
+        marked = []
+        checked = []
+        knownApplied = []
     }
 
     /// Writes every dirty user, pending mark and event to the store (inside its transaction).
     public func flush() throws(StoreError) {
         try flushUsers()
         try flushEvents()
+        try flushMarks()
+    }
+
+    private func flushMarks() throws(StoreError) {
+        guard !marks.isEmpty else { return }
+        try willWriteBack?()
+        for (app, fingerprints) in marks.sorted(by: { $0.key < $1.key }) {
+            try base.markApplied(app: app, fingerprints, run: markRun)
+        }
+        marks = [:]
+        marked = []
     }
 
     private func flushUsers() throws(StoreError) {
         if !dirty.isEmpty || !seen.isEmpty { try willWriteBack?() }
+        var users: [LocalUser] = []
+        users.reserveCapacity(dirty.count)
         for key in dirty.sorted(by: { ($0.app, $0.value) < ($1.app, $1.value) }) {
             if case .present(let user, _)? = entries[key] {
-                try base.saveUser(user)
+                users.append(user)
                 entries[key] = .present(user, dirty: false)
             }
         }
+        try base.saveUsers(users)
         dirty = []
         byUserName = [:]
         byExternalID = [:]
         byEmail = [:]
-        for (key, run) in seen.sorted(by: { ($0.key.app, $0.key.value) < ($1.key.app, $1.key.value) }) {
-            try base.markSeen(app: key.app, id: key.value, run: run)
+        var seenIDs: [SeenKey: [String]] = [:]
+        for (key, run) in seen { seenIDs[SeenKey(app: key.app, run: run), default: []].append(key.value) }
+        for (key, ids) in seenIDs.sorted(by: { ($0.key.app, $0.key.run) < ($1.key.app, $1.key.run) }) {
+            try base.markSeen(app: key.app, ids: ids.sorted(), run: key.run)
         }
         seen = [:]
     }
 
+    private struct SeenKey: Hashable {
+        var app: String
+        var run: Int64
+    }
+
     /// Makes room before one more user is held.
-    private func makeRoom() throws(StoreError) {
-        guard entries.count >= entryLimit else { return }
+    private func makeRoom(force: Bool = false) throws(StoreError) {
+        guard force || entries.count >= entryLimit else { return }
         try flushUsers()
         entries = [:]
     }
@@ -155,11 +199,46 @@ public final class RunState: ProvisioningStore {
     public func groupNames(app: String, userID: String) throws(StoreError) -> [String] {
         try base.groupNames(app: app, userID: userID)
     }
-    public func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool {
-        try base.isApplied(app: app, fingerprint: fingerprint)
+    public func appliedFingerprints(app: String, among fingerprints: [Fingerprint]) throws(StoreError)
+        -> Set<Fingerprint>
+    {
+        var applied: Set<Fingerprint> = []
+        var unknown: [Fingerprint] = []
+        for fingerprint in fingerprints {
+            let key = AppliedKey(app: app, fingerprint: fingerprint)
+            if marked.contains(key) || knownApplied.contains(key) {
+                applied.insert(fingerprint)
+            } else if !checked.contains(key) {
+                unknown.append(fingerprint)
+            }
+        }
+        guard !unknown.isEmpty else { return applied }
+        return applied.union(try base.appliedFingerprints(app: app, among: unknown))
     }
-    public func markApplied(app: String, fingerprint: String, run: Int64) throws(StoreError) {
-        try base.markApplied(app: app, fingerprint: fingerprint, run: run)
+
+    /// Asks the store in one batch which of a chunk of records it applied before, so that the
+    /// record-by-record checks that follow are answered from memory (until the next prefetch).
+    public func prefetchApplied(_ fingerprints: [AppliedKey]) throws(StoreError) {
+        checked = []
+        knownApplied = []
+        var byApp: [String: [Fingerprint]] = [:]
+        for key in fingerprints where !marked.contains(key) { byApp[key.app, default: []].append(key.fingerprint) }
+        for (app, list) in byApp {
+            for fingerprint in try base.appliedFingerprints(app: app, among: list) {
+                knownApplied.insert(AppliedKey(app: app, fingerprint: fingerprint))
+            }
+            for fingerprint in list { checked.insert(AppliedKey(app: app, fingerprint: fingerprint)) }
+        }
+    }
+
+    /// Marks are held and written in batches; a run marks with its own id only.
+    public func markApplied(app: String, _ fingerprints: [Fingerprint], run: Int64) throws(StoreError) {
+        if markRun != run, !marks.isEmpty { try flushMarks() }
+        markRun = run
+        for fingerprint in fingerprints where marked.insert(AppliedKey(app: app, fingerprint: fingerprint)).inserted {
+            marks[app, default: []].append(fingerprint)
+        }
+        if marked.count >= markLimit { try flushMarks() }
     }
 
     // MARK: Users
@@ -204,6 +283,31 @@ public final class RunState: ProvisioningStore {
             }
         }
         return result.values.sorted { $0.id < $1.id }
+    }
+
+    /// Users by id: the cached ones from memory, the rest in one batched look-up, then held.
+    public func users(app: String, ids: [String]) throws(StoreError) -> [LocalUser] {
+        var found: [LocalUser] = []
+        var missing: [String] = []
+        for id in Set(ids) {
+            switch entries[Key(app: app, value: id)] {
+            case .present(let user, _)?: found.append(user)
+            case .deleted?: continue
+            case nil: missing.append(id)
+            }
+        }
+        guard !missing.isEmpty else { return found }
+        let loaded = try base.users(app: app, ids: missing.sorted())
+        if entries.count + loaded.count > entryLimit { try makeRoom(force: true) }
+        for user in loaded {
+            entries[Key(app: app, value: user.id)] = .present(user, dirty: false)
+            found.append(user)
+        }
+        return found
+    }
+
+    public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
+        for user in users { try saveUser(user) }
     }
 
     public func saveUser(_ user: LocalUser) throws(StoreError) {
