@@ -88,11 +88,12 @@ enum PostgresSchema {
         CREATE INDEX events_by_user_id ON events(user_id_key);
         CREATE INDEX events_by_external_id ON events(external_id_key);
         CREATE INDEX events_by_email ON events(email_key);
-        CREATE TABLE applied(
+        CREATE TABLE applied_records(
             app \(text) NOT NULL,
-            fingerprint \(text) NOT NULL,
+            high BIGINT NOT NULL,
+            low BIGINT NOT NULL,
             run BIGINT NOT NULL,
-            PRIMARY KEY(app, fingerprint)
+            PRIMARY KEY(app, high, low)
         );
         CREATE TABLE checkpoints(
             job \(text) NOT NULL,
@@ -139,6 +140,29 @@ enum PostgresSchema {
 
     /// The advisory lock (transaction level) that serialises two runners migrating one database.
     static let migrationLock: Int64 = 0x7363_696D_7265_636F  // "scimreco"
+}
+
+/// A text array literal (`{"a","b"}`) for a `$n::text[]` parameter: every element quoted, its
+/// `"` and `\` escaped.
+func textArray(_ values: some Sequence<String>) -> String {
+    var literal = "{"
+    var first = true
+    for value in values {
+        if !first { literal += "," }
+        first = false
+        literal += "\""
+        for character in value.unicodeScalars {
+            if character == "\"" || character == "\\" { literal += "\\" }
+            literal.unicodeScalars.append(character)
+        }
+        literal += "\""
+    }
+    return literal + "}"
+}
+
+/// A bigint array literal for a `$n::bigint[]` parameter.
+func integerArray(_ values: some Sequence<Int64>) -> String {
+    "{" + values.map(String.init).joined(separator: ",") + "}"
 }
 
 /// Folding the way SQLite's built-in `lower()` does: ASCII letters only.

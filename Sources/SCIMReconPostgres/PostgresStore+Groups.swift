@@ -118,14 +118,33 @@ extension PostgresStore {
         ]
     }
 
-    public func isApplied(app: String, fingerprint: String) throws(StoreError) -> Bool {
-        try db.query("SELECT 1 FROM applied WHERE app = $1 AND fingerprint = $2", [app, fingerprint]).count > 0
+    /// One round trip for the whole chunk: the pairs as two arrays, joined on the primary key.
+    public func appliedFingerprints(app: String, among fingerprints: [Fingerprint]) throws(StoreError)
+        -> Set<Fingerprint>
+    {
+        guard !fingerprints.isEmpty else { return [] }
+        let rows = try db.query(
+            """
+            SELECT a.high, a.low FROM unnest($2::bigint[], $3::bigint[]) AS f(high, low)
+            JOIN applied_records a ON a.app = $1 AND a.high = f.high AND a.low = f.low
+            """, [app, integerArray(fingerprints.map(\.high)), integerArray(fingerprints.map(\.low))])
+        var applied: Set<Fingerprint> = []
+        for index in 0..<rows.count {
+            applied.insert(Fingerprint(high: rows.int64(index, 0) ?? 0, low: rows.int64(index, 1) ?? 0))
+        }
+        return applied
     }
 
-    public func markApplied(app: String, fingerprint: String, run: Int64) throws(StoreError) {
+    /// One multi-row insert for the whole chunk, in key order.
+    public func markApplied(app: String, _ fingerprints: [Fingerprint], run: Int64) throws(StoreError) {
+        guard !fingerprints.isEmpty else { return }
+        let sorted = Set(fingerprints).sorted()
         try db.query(
-            "INSERT INTO applied(app, fingerprint, run) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
-            [app, fingerprint, String(run)])
+            """
+            INSERT INTO applied_records(app, high, low, run)
+            SELECT $1, high, low, $2 FROM unnest($3::bigint[], $4::bigint[]) AS f(high, low)
+            ON CONFLICT DO NOTHING
+            """, [app, String(run), integerArray(sorted.map(\.high)), integerArray(sorted.map(\.low))])
     }
 
     public func wasDeleted(app: String, id: String) throws(StoreError) -> Bool {

@@ -84,6 +84,66 @@ extension PostgresStore {
             """, Self.userValues(user))
     }
 
+    /// Users by id, one round trip for the chunk.
+    public func users(app: String, ids: [String]) throws(StoreError) -> [LocalUser] {
+        guard !ids.isEmpty else { return [] }
+        return try users(
+            "SELECT \(Self.userColumns) FROM users WHERE app = $1 AND id = ANY($2::text[]) ORDER BY id",
+            [app, textArray(ids)])
+    }
+
+    /// New and changed users in one upsert: each column as an array, unnested into rows. A user
+    /// saved twice in the chunk is written once, as last saved (an upsert touches a row once).
+    public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
+        guard users.count > 1 else {
+            if let user = users.first { try saveUser(user) }
+            return
+        }
+        var last: [String: Int] = [:]
+        for (index, user) in users.enumerated() { last[user.app + "\u{0}" + user.id] = index }
+        let rows = users.indices.filter { last[users[$0].app + "\u{0}" + users[$0].id] == $0 }.map {
+            Self.userValues(users[$0])
+        }
+        var columns: [String?] = []
+        for column in 0..<13 {
+            let values = rows.map { $0[column] }
+            columns.append(Self.nullableArray(values))
+        }
+        try db.query(
+            """
+            INSERT INTO users(\(Self.userWriteColumns))
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                 $8::text[], $9::boolean[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
+            \(Self.userUpsert)
+            """, columns)
+    }
+
+    /// An array literal whose elements may be NULL (unquoted `NULL`; every value quoted).
+    static func nullableArray(_ values: [String?]) -> String {
+        var literal = "{"
+        for (index, value) in values.enumerated() {
+            if index > 0 { literal += "," }
+            guard let value else {
+                literal += "NULL"
+                continue
+            }
+            literal += "\""
+            for character in value.unicodeScalars {
+                if character == "\"" || character == "\\" { literal += "\\" }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
+        }
+        return literal + "}"
+    }
+
+    public func markSeen(app: String, ids: [String], run: Int64) throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try db.query(
+            "UPDATE users SET seen_run = $1 WHERE app = $2 AND id = ANY($3::text[])",
+            [String(run), app, textArray(ids)])
+    }
+
     public func deleteUser(app: String, id: String) throws(StoreError) {
         try db.query("DELETE FROM users WHERE app = $1 AND id = $2", [app, id])
         try db.query("DELETE FROM memberships WHERE app = $1 AND user_id = $2", [app, id])
