@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SCIMReconTestSupport", "SCIMReconSQLite", "SCIMReconCore", "SCIMKit"]
+            dependencies: ["SCIMReconTestSupport", "SCIMReconSQLite", "SCIMReconPostgres", "SCIMReconCore", "SCIMKit"]
         ),
     ],
     swiftLanguageModes: [.v6]
