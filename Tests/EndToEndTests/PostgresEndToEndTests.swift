@@ -141,6 +141,46 @@ import Testing
         #expect(try run(["run", "jobs/entra-nightly.yml", "--store", url]).status == 0)
     }
 
+    /// A ListResponse of these userNames.
+    func snapshot(_ names: [String]) throws {
+        let resources = names.enumerated().map { index, name in
+            #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"s\#(index)","userName":"\#(name)","active":true}"#
+        }
+        try Fixtures.write(
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":\#(names.count),"Resources":["#
+                + resources.joined(separator: ",\n") + "]}\n", to: directory + "/export.json")
+    }
+
+    @Test func theDeprovisionGuardStopsAndNothingIsApplied() throws {
+        let url = try server.freshDatabase()
+        defer { server.drop(url) }
+        let names = (1...5).map { "u\($0)@x" }
+        try snapshot(names)
+        try Fixtures.write(
+            """
+            version: 1
+            name: guarded
+            app: App
+            inputs:
+              - path: export.json
+                format: scim-list
+            policy:
+              max_deprovisions: 2
+            """, to: directory + "/jobs/guarded.yml")
+        #expect(try run(["run", "jobs/guarded.yml", "--store", url]).status == 0)
+        try snapshot(Array(names.dropFirst(3)))
+        let before = try run(["users", "--store", url, "--format", "jsonl"]).stdout
+        let stopped = try run(["run", "jobs/guarded.yml", "--store", url])
+        #expect(stopped.status == 3, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("guard.max-deprovisions"), "\(stopped.stderr)")
+        #expect(
+            try run(["users", "--store", url, "--format", "jsonl"]).stdout == before, "a stopped run applied something")
+        let withheld = try run(["report", "--store", url, "--status", "skipped", "--format", "jsonl"])
+        #expect(withheld.stdout.split(separator: "\n").count == 3, "\(withheld.stdout)")
+        let forced = try run(["run", "jobs/guarded.yml", "--store", url, "--force"])
+        #expect(forced.status == 0 && forced.stderr.contains("disabled 3"), "\(forced.stderr)")
+    }
+
     @Test func anUnreachableServerIsExit74NamingTheHostAndNeverThePassword() throws {
         let result = try runner.run([
             "report", "--store", "postgres://scimrecon:NeverShowThis@127.0.0.1:1/idm?connect_timeout=3",
