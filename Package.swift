@@ -19,6 +19,7 @@ let package = Package(
         // System libraries, reached through pkg-config (libsqlite3-dev, libxml2-dev).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // SCIM 2.0 as pure values: JSON, schema, filters, paths, PATCH, messages. No I/O.
         .target(name: "SCIMKit", exclude: ["PATCH-DIALECT.md"]),
@@ -31,6 +32,9 @@ let package = Package(
 
         // The embedded store on the system SQLite (C API), and the run lock.
         .target(name: "SCIMReconSQLite", dependencies: ["SCIMReconCore", "SCIMKit", "CSQLite"]),
+
+        // The shared store for several runners on libpq (C API): the only target that imports libpq.
+        .target(name: "SCIMReconPostgres", dependencies: ["SCIMReconCore", "SCIMKit", "CLibPQ"]),
 
         // The SCIM endpoint: the only target that imports the HTTP server.
         .target(
@@ -48,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "scimrecon",
             dependencies: [
-                "SCIMReconCore", "SCIMReconSQLite", "SCIMKit", "SCIMReconServer",
+                "SCIMReconCore", "SCIMReconSQLite", "SCIMReconPostgres", "SCIMKit", "SCIMReconServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,7 +61,7 @@ let package = Package(
         .executableTarget(name: "scimrecon-bench", dependencies: ["scimrecon"]),
 
         // Fixtures, the binary runner and the store contract suite shared by the tests.
-        .target(name: "SCIMReconTestSupport", dependencies: ["SCIMReconCore", "SCIMKit"]),
+        .target(name: "SCIMReconTestSupport", dependencies: ["SCIMReconCore", "SCIMKit", "SCIMReconPostgres"]),
 
         .testTarget(
             name: "SCIMKitTests",
@@ -74,8 +78,12 @@ let package = Package(
             dependencies: ["SCIMReconSQLite", "SCIMReconCore", "SCIMKit", "SCIMReconTestSupport"]
         ),
         .testTarget(
+            name: "SCIMReconPostgresTests",
+            dependencies: ["SCIMReconPostgres", "SCIMReconCore", "SCIMKit", "SCIMReconTestSupport"]
+        ),
+        .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SCIMReconTestSupport", "SCIMReconSQLite", "SCIMReconCore", "SCIMKit"]
+            dependencies: ["SCIMReconTestSupport", "SCIMReconSQLite", "SCIMReconPostgres", "SCIMReconCore", "SCIMKit"]
         ),
     ],
     swiftLanguageModes: [.v6]

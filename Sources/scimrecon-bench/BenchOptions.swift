@@ -28,6 +28,8 @@ struct BenchOptions {
     var serve = false
     var serveConnections = 8
     var serveRequests = 4_000
+    /// Also measure against this PostgreSQL database, which the bench empties (`BenchSuite+Postgres`).
+    var postgres: String?
 
     static let usage = """
         usage: scimrecon-bench [--quick] [--users N] [--events M] [--runs R] [--seed S] [--work DIR]
@@ -42,6 +44,8 @@ struct BenchOptions {
           --keep       keep the generated stores and reports in the work folder
           --serve      also load `scimrecon serve` on loopback: PATCH/s, p50/p99 (--serve-connections C,
                        --serve-requests R; default 8 and 4000)
+          --postgres URL  also replay, import and report against this PostgreSQL database (emptied between
+                       runs with psql), and two apps at once against their sum
         """
 
     /// Parses the arguments after the program name.
@@ -78,6 +82,7 @@ struct BenchOptions {
             case "--no-memory": options.memoryCheck = false
             case "--keep": options.keep = true
             case "--serve": options.serve = true
+            case "--postgres": options.postgres = try value(argument)
             case "--serve-connections": options.serveConnections = try number(argument)
             case "--serve-requests": options.serveRequests = try number(argument)
             case "--help", "-h":

@@ -19,6 +19,7 @@ func runBench() -> Int32 {
         try suite.measureScimrecon()
         if options.memoryCheck { try suite.measureMemory() }
         if options.serve { try suite.measureServe() }
+        if let url = options.postgres { try suite.measurePostgres(url) }
         if options.peers {
             let scripts = BenchFiles.exists("bench/replay.py") ? "bench" : nil
             try suite.measurePeers(scripts: scripts)
@@ -26,7 +27,9 @@ func runBench() -> Int32 {
         if !options.keep {
             for name in ["history", "base", "scratch", "peer", "loaded"] { BenchFiles.removeStore(suite.store(name)) }
         }
-        suite.printTables(command: "scimrecon-bench " + CommandLine.arguments.dropFirst().joined(separator: " "))
+        suite.printTables(
+            command: "scimrecon-bench "
+                + maskingPasswords(Array(CommandLine.arguments.dropFirst())).joined(separator: " "))
         return 0
     } catch {
         let message = "scimrecon-bench: \(error)\n"

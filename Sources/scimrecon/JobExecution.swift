@@ -17,7 +17,7 @@ struct JobExecution {
     let statusLine = ProgressDisplay()
 
     func execute() throws {
-        let store = try StoreAccess.openForRun(storeLocation, dryRun: options.dryRun)
+        let store = try StoreAccess.openForRun(storeLocation, dryRun: options.dryRun, app: settings.app)
         let engine = RunEngine(store: store, settings: settings, options: options)
         let planSink = printPlan ? OutputSink.standardOutput() : nil
         if let planSink {
@@ -155,7 +155,8 @@ struct JobExecution {
                     Diagnostics.info(
                         "  "
                             + ReportOptions.regenerateCommand(
-                                store: storeLocation, filter: unwritten.filter, format: unwritten.format,
+                                store: StoreAccess.masked(storeLocation), filter: unwritten.filter,
+                                format: unwritten.format,
                                 output: unwritten.path))
                 }
                 throw CommandExit(status: .reportNotWritten)

@@ -40,6 +40,7 @@ struct ServeCommand: ParsableCommand {
         guard (1...3600).contains(idleTimeout) else {
             throw UsageError(message: "--idle-timeout: give seconds between 1 and 3600")
         }
+        try StoreAccess.refusePostgres(StoreAccess.location(option: store, job: loaded?.store), for: "serve")
         var limits = ServerLimits()
         limits.lockWaitMilliseconds = Int(lockWait * 1000)
         limits.idleTimeoutSeconds = idleTimeout

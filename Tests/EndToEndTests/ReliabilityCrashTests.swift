@@ -23,8 +23,9 @@ import Testing
         BinaryRunner(directory: directory, environment: ["SCIMRECON_NOW": "2026-12-01T00:00:00Z"])
     }
 
-    /// The state after 0…K uninterrupted runs, and how long each run took.
-    static func reference() throws -> (states: [StoreState], seconds: [Double]) {
+    /// The state after 0…K uninterrupted runs, and how long each run took. `store` (a
+    /// PostgreSQL URL) replaces the job's SQLite file.
+    static func reference(store: String? = nil) throws -> (states: [StoreState], seconds: [Double]) {
         let directory = try Fixtures.temporaryDirectory("crash-reference")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let runner = runner(directory)
@@ -33,10 +34,10 @@ import Testing
         for run in 1...workload.runs {
             try workload.stage(run: run, in: directory)
             let started = Date()
-            let result = try runner.run(["run", "jobs/crash.yml"])
+            let result = try runner.run(["run", "jobs/crash.yml"] + storeOption(store))
             seconds.append(Date().timeIntervalSince(started))
             #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
-            states.append(try StoreState.capture(runner))
+            states.append(try StoreState.capture(runner, store: store ?? "store.sqlite"))
         }
         return (states, seconds)
     }
@@ -65,8 +66,9 @@ import Testing
     /// Runs the workload in a fresh folder, interrupting each run with `kills(run)` before
     /// finishing it cleanly, and checks the store after every step.
     static func interruptedSequence(
-        _ reference: [StoreState], kills: (Int) -> [Kill], tally: inout Tally
+        _ reference: [StoreState], kills: (Int) -> [Kill], tally: inout Tally, store: String? = nil
     ) throws {
+        let job = ["run", "jobs/crash.yml"] + storeOption(store)
         let directory = try Fixtures.temporaryDirectory("crash-trial")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let runner = runner(directory)
@@ -76,15 +78,14 @@ import Testing
                 let status: Int32
                 switch kill {
                 case .phase(let text):
-                    status = try runner.run(["run", "jobs/crash.yml"], extraEnvironment: ["SCIMRECON_CRASH_AT": text])
-                        .status
+                    status = try runner.run(job, extraEnvironment: ["SCIMRECON_CRASH_AT": text]).status
                 case .after(let microseconds):
-                    let process = try runner.start(["run", "jobs/crash.yml"])
+                    let process = try runner.start(job)
                     usleep(microseconds)
                     process.kill()
                     status = try process.finish().status
                 }
-                let state = try StoreState.capture(runner)
+                let state = try StoreState.capture(runner, store: store ?? "store.sqlite")
                 if status == 0 || status == 1 {
                     tally.finishedBeforeKill += 1
                 } else {
@@ -95,19 +96,23 @@ import Testing
                 #expect(
                     state == reference[run - 1] || state == reference[run],
                     "\(kill) in run \(run): the store holds part of a run")
-                if StoreFile.hasSQLiteTool {
+                if store == nil, StoreFile.hasSQLiteTool {
                     #expect(try StoreFile.integrity(directory + "/store.sqlite") == "ok", "\(kill) in run \(run)")
                 }
                 try expectWholeReports(in: directory, after: kill)
             }
-            let finish = try runner.run(["run", "jobs/crash.yml"])
+            let finish = try runner.run(job)
             #expect(finish.status == 0 || finish.status == 1, "run \(run) after kills: \(finish.stderr)")
-            #expect(try StoreState.capture(runner) == reference[run], "run \(run) did not converge")
+            #expect(
+                try StoreState.capture(runner, store: store ?? "store.sqlite") == reference[run],
+                "run \(run) did not converge")
         }
-        let final = try StoreState.capture(runner)
+        let final = try StoreState.capture(runner, store: store ?? "store.sqlite")
         #expect(final.events == reference[workload.runs].events)
         #expect(final.eventsPerSource == reference[workload.runs].eventsPerSource, "an input line recorded twice")
     }
+
+    static func storeOption(_ store: String?) -> [String] { store.map { ["--store", $0] } ?? [] }
 
     /// Every report in place is whole JSON: a crash leaves at most a hidden temporary file.
     static func expectWholeReports(in directory: String, after kill: Kill) throws {

@@ -1,0 +1,273 @@
+import CLibPQ
+import Foundation
+import SCIMReconCore
+
+/// One libpq connection, synchronous like the core, with prepared statements cached by SQL text.
+///
+/// Not `Sendable`: a connection belongs to the one thread of the run that opened it. Every
+/// parameter and result travels in text form; every error names the store by its masked URL.
+final class PostgresConnection {
+    let handle: OpaquePointer
+    let location: PostgresLocation
+    private var prepared: [String: String] = [:]
+    private var cursors = 0
+
+    /// Connects, waiting at most `connectTimeout` seconds unless the URL sets `connect_timeout`.
+    init(_ location: PostgresLocation, connectTimeout: Int = 10) throws(StoreError) {
+        self.location = location
+        // Later entries win: the URL (expanded from `dbname`) overrides the defaults before it.
+        var keywords = ["application_name", "dbname"]
+        var values = ["scimrecon", location.url]
+        if !location.setsConnectTimeout {
+            keywords.insert("connect_timeout", at: 0)
+            values.insert(String(connectTimeout), at: 0)
+        }
+        let connection = Self.withCStrings(keywords) { keywordPointers in
+            Self.withCStrings(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            throw StoreError(kind: .output, "\(location.masked): cannot connect to \(location.host): out of memory")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = Self.reason(String(cString: PQerrorMessage(connection)))
+            PQfinish(connection)
+            throw StoreError(
+                kind: .output, "\(location.masked): cannot connect to \(location.host): \(location.scrub(reason))")
+        }
+        handle = connection
+        // Notices (a `DROP … IF EXISTS` that had nothing to drop) are not the user's business.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// libpq's message as one lowercase-leading fragment: its lines joined, its prefixes dropped.
+    static func reason(_ message: String) -> String {
+        let lines = message.split(whereSeparator: \.isNewline).map { line -> String in
+            var text = line.trimmingCharacters()
+            for prefix in ["FATAL:  ", "ERROR:  ", "FATAL: ", "ERROR: "] where text.hasPrefix(prefix) {
+                text = String(text.dropFirst(prefix.count))
+            }
+            return text
+        }
+        return lines.filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+
+    var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+
+    // MARK: Statements
+
+    /// Runs SQL without parameters (one or more statements; no rows wanted).
+    func execute(_ sql: String) throws(StoreError) {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+    }
+
+    /// Runs SQL without parameters (one or more statements) and returns the last one's rows.
+    func simpleQuery(_ sql: String) throws(StoreError) -> PostgresRows {
+        let result = PQexec(handle, sql)
+        do {
+            try check(result, sql: sql)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        return PostgresRows(result!)
+    }
+
+    /// Runs `sql` (`$1`, `$2`… bound to `values`, NULL for nil) as a cached prepared statement.
+    @discardableResult
+    func query(_ sql: String, _ values: [String?] = []) throws(StoreError) -> PostgresRows {
+        let name: String
+        if let known = prepared[sql] {
+            name = known
+        } else {
+            name = "s\(prepared.count + 1)"
+            let result = PQprepare(handle, name, sql, Int32(values.count), nil)
+            defer { PQclear(result) }
+            try check(result, sql: sql)
+            prepared[sql] = name
+        }
+        let result = Self.withOptionalCStrings(values) { pointers in
+            PQexecPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
+        }
+        do {
+            try check(result, sql: sql)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        return PostgresRows(result!)
+    }
+
+    /// Runs `sql` once, unprepared (statements built with a varying number of parameters).
+    @discardableResult
+    func queryOnce(_ sql: String, _ values: [String?]) throws(StoreError) -> PostgresRows {
+        let result = Self.withOptionalCStrings(values) { pointers in
+            PQexecParams(handle, sql, Int32(values.count), nil, pointers, nil, nil, 0)
+        }
+        do {
+            try check(result, sql: sql)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        return PostgresRows(result!)
+    }
+
+    /// Streams the rows of a query through a cursor, `batch` rows a round trip, so that memory
+    /// holds one batch and `body` may run other statements on this connection meanwhile.
+    func forEachRow(
+        _ sql: String, _ values: [String?] = [], batch: Int = 2_000, _ body: (PostgresRows, Int32) throws -> Void
+    ) throws {
+        let ownTransaction = !inTransaction
+        if ownTransaction { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+        do {
+            cursors += 1
+            let cursor = "c\(cursors)"
+            try queryOnce("DECLARE \(cursor) NO SCROLL CURSOR FOR \(sql)", values)
+            while true {
+                let rows = try query("FETCH \(batch) FROM \(cursor)")
+                for row in 0..<rows.count { try body(rows, row) }
+                if rows.count < batch { break }
+            }
+            try execute("CLOSE \(cursor)")
+            if ownTransaction { try execute("COMMIT") }
+        } catch {
+            if ownTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    // MARK: COPY
+
+    /// Sends `lines` (each a row in COPY's text format, ending in a newline) to `COPY … FROM STDIN`.
+    func copy(_ sql: String, _ lines: [UInt8]) throws(StoreError) {
+        let start = PQexec(handle, sql)
+        let status = PQresultStatus(start)
+        PQclear(start)
+        guard status == PGRES_COPY_IN else { throw failure(sql: sql) }
+        let sent = lines.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                PQputCopyData(handle, $0, Int32(buffer.count))
+            }
+        }
+        guard sent == 1, PQputCopyEnd(handle, nil) == 1 else { throw failure(sql: sql) }
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            try check(result, sql: sql)
+        }
+    }
+
+    /// A value in COPY's text format: `\N` for NULL; backslash, tab, newline and return escaped.
+    static func appendCopyField(_ value: String?, to line: inout [UInt8]) {
+        guard let value else {
+            line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\t"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\n"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            default: line.append(byte)
+            }
+        }
+    }
+
+    // MARK: Errors
+
+    private func check(_ result: OpaquePointer?, sql: String) throws(StoreError) {
+        guard let result else { throw failure(sql: sql) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_COPY_IN: return
+        default: throw failure(sql: sql, result: result)
+        }
+    }
+
+    /// The SQLSTATE of the last failed statement, for callers that tell errors apart.
+    private(set) var lastSQLState: String?
+
+    private func failure(sql: String, result: OpaquePointer? = nil) -> StoreError {
+        var message = String(cString: PQerrorMessage(handle))
+        if let result, let field = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) {
+            lastSQLState = String(cString: field)
+        }
+        if let result, let text = PQresultErrorMessage(result) {
+            let own = String(cString: text)
+            if !own.isEmpty { message = own }
+        }
+        if PQstatus(handle) != CONNECTION_OK {
+            return StoreError(
+                kind: .output,
+                "\(location.masked): lost the connection to \(location.host): \(location.scrub(Self.reason(message)))")
+        }
+        return StoreError(kind: .output, "\(location.masked): \(location.scrub(Self.reason(message)))")
+    }
+
+    func corrupt(_ what: String) -> StoreError {
+        StoreError(kind: .output, "\(location.masked): the store is damaged: \(what)")
+    }
+
+    // MARK: C strings
+
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R)
+        -> R
+    {
+        var pointers: [UnsafePointer<CChar>?] = strings.map { UnsafePointer(strdup($0)) }
+        pointers.append(nil)
+        defer { for pointer in pointers { free(UnsafeMutablePointer(mutating: pointer)) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    private static func withOptionalCStrings<R>(
+        _ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R
+    ) -> R {
+        let pointers: [UnsafePointer<CChar>?] = strings.map { $0.map { UnsafePointer(strdup($0)) } ?? nil }
+        defer { for pointer in pointers { free(UnsafeMutablePointer(mutating: pointer)) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+/// A query's result: rows by index, columns by index, text or NULL.
+final class PostgresRows {
+    private let result: OpaquePointer
+
+    init(_ result: OpaquePointer) { self.result = result }
+    deinit { PQclear(result) }
+
+    var count: Int32 { PQntuples(result) }
+    var columns: Int32 { PQnfields(result) }
+    /// Rows a command changed (`UPDATE`, `DELETE`, `INSERT`).
+    var changed: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
+
+    func text(_ row: Int32, _ column: Int32) -> String? {
+        guard PQgetisnull(result, row, column) == 0 else { return nil }
+        return String(cString: PQgetvalue(result, row, column))
+    }
+
+    func int64(_ row: Int32, _ column: Int32) -> Int64? { text(row, column).flatMap { Int64($0) } }
+
+    func bool(_ row: Int32, _ column: Int32) -> Bool? { text(row, column).map { $0 == "t" } }
+
+    /// The bytes of a text column, without building a `String` (JSON columns, for the parser).
+    func bytes(_ row: Int32, _ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
+        return value.withMemoryRebound(to: UInt8.self, capacity: Int(PQgetlength(result, row, column))) {
+            UnsafeBufferPointer(start: $0, count: Int(PQgetlength(result, row, column)))
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters() -> String {
+        var text = self
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,192 @@
+import SCIMKit
+import SCIMReconCore
+
+extension PostgresStore {
+    static let userColumns = "app, id, attributes, active, scim, disabled_ms, delete_after_ms"
+
+    /// One row of a query selecting `userColumns`; a value the store never writes is damage.
+    func readUser(_ rows: PostgresRows, _ index: Int32) throws(StoreError) -> LocalUser {
+        let app = rows.text(index, 0) ?? ""
+        let id = rows.text(index, 1) ?? ""
+        let row = "table users, row (app '\(app)', id '\(id)')"
+        guard let object = try json(rows, index, 2, name: "attributes", at: row)?.objectValue else {
+            throw db.corrupt("\(row): column attributes is not a JSON object")
+        }
+        var attributes: [String: String] = [:]
+        for member in object {
+            guard let value = member.value.stringValue else {
+                throw db.corrupt("\(row): attribute '\(member.key)' is not a string")
+            }
+            attributes[member.key] = value
+        }
+        guard let scim = try json(rows, index, 4, name: "scim", at: row)?.objectValue else {
+            throw db.corrupt("\(row): column scim is not a JSON object")
+        }
+        return LocalUser(
+            app: app, id: id, attributes: attributes, active: rows.bool(index, 3) == true, scim: scim,
+            disabledAt: rows.int64(index, 5).map(Timestamp.init(millisecondsSince1970:)),
+            deleteAfter: rows.int64(index, 6).map(Timestamp.init(millisecondsSince1970:)))
+    }
+
+    func users(_ sql: String, _ values: [String?]) throws(StoreError) -> [LocalUser] {
+        let rows = try db.query(sql, values)
+        var result: [LocalUser] = []
+        result.reserveCapacity(Int(rows.count))
+        for index in 0..<rows.count { result.append(try readUser(rows, index)) }
+        return result
+    }
+
+    public func findUser(app: String, by key: MatchKey, value: String) throws(StoreError) -> [LocalUser] {
+        let column: String
+        let bound: String
+        switch key {
+        case .id: (column, bound) = ("id", value)
+        case .userName: (column, bound) = ("user_name_key", value.lowercased())
+        case .externalId: (column, bound) = ("external_id", value)
+        case .email: (column, bound) = ("email_key", value.lowercased())
+        }
+        return try users(
+            "SELECT \(Self.userColumns) FROM users WHERE app = $1 AND \(column) = $2 ORDER BY id", [app, bound])
+    }
+
+    /// A user's columns in the order of `insertUser`'s parameters.
+    static func userValues(_ user: LocalUser) -> [String?] {
+        let attributes = JSONValue.object(
+            JSONObject(user.attributes.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })
+        )
+        return [
+            user.app, user.id, user.userName, user.userName.lowercased(), user.externalID,
+            user.externalID.map(asciiFolded), asciiFolded(user.id), user.email?.lowercased(), user.active ? "t" : "f",
+            JSONWriter.string(attributes), JSONWriter.string(.object(user.scim)),
+            user.disabledAt.map { String($0.millisecondsSince1970) },
+            user.deleteAfter.map { String($0.millisecondsSince1970) },
+        ]
+    }
+
+    static let userWriteColumns = """
+        app, id, user_name, user_name_key, external_id, external_id_fold, id_fold, email_key, active, attributes,
+        scim, disabled_ms, delete_after_ms
+        """
+
+    static let userUpsert = """
+        ON CONFLICT(app, id) DO UPDATE SET user_name = excluded.user_name, user_name_key = excluded.user_name_key,
+            external_id = excluded.external_id, external_id_fold = excluded.external_id_fold,
+            email_key = excluded.email_key, active = excluded.active, attributes = excluded.attributes,
+            scim = excluded.scim, disabled_ms = excluded.disabled_ms, delete_after_ms = excluded.delete_after_ms
+        """
+
+    /// One round trip whether the user is new or changed (an upsert on the primary key).
+    public func saveUser(_ user: LocalUser) throws(StoreError) {
+        try db.query(
+            """
+            INSERT INTO users(\(Self.userWriteColumns))
+            VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \(Self.userUpsert)
+            """, Self.userValues(user))
+    }
+
+    /// Users by id, one round trip for the chunk.
+    public func users(app: String, ids: [String]) throws(StoreError) -> [LocalUser] {
+        guard !ids.isEmpty else { return [] }
+        return try users(
+            "SELECT \(Self.userColumns) FROM users WHERE app = $1 AND id = ANY($2::text[]) ORDER BY id",
+            [app, textArray(ids)])
+    }
+
+    /// New and changed users in one upsert: each column as an array, unnested into rows. A user
+    /// saved twice in the chunk is written once, as last saved (an upsert touches a row once).
+    public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
+        guard users.count > 1 else {
+            if let user = users.first { try saveUser(user) }
+            return
+        }
+        var last: [String: Int] = [:]
+        for (index, user) in users.enumerated() { last[user.app + "\u{0}" + user.id] = index }
+        let rows = users.indices.filter { last[users[$0].app + "\u{0}" + users[$0].id] == $0 }.map {
+            Self.userValues(users[$0])
+        }
+        var columns: [String?] = []
+        for column in 0..<13 {
+            let values = rows.map { $0[column] }
+            columns.append(Self.nullableArray(values))
+        }
+        try db.query(
+            """
+            INSERT INTO users(\(Self.userWriteColumns))
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                 $8::text[], $9::boolean[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
+            \(Self.userUpsert)
+            """, columns)
+    }
+
+    /// An array literal whose elements may be NULL (unquoted `NULL`; every value quoted).
+    static func nullableArray(_ values: [String?]) -> String {
+        var literal = "{"
+        for (index, value) in values.enumerated() {
+            if index > 0 { literal += "," }
+            guard let value else {
+                literal += "NULL"
+                continue
+            }
+            literal += "\""
+            for character in value.unicodeScalars {
+                if character == "\"" || character == "\\" { literal += "\\" }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
+        }
+        return literal + "}"
+    }
+
+    public func markSeen(app: String, ids: [String], run: Int64) throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try db.query(
+            "UPDATE users SET seen_run = $1 WHERE app = $2 AND id = ANY($3::text[])",
+            [String(run), app, textArray(ids)])
+    }
+
+    public func deleteUser(app: String, id: String) throws(StoreError) {
+        try db.query("DELETE FROM users WHERE app = $1 AND id = $2", [app, id])
+        try db.query("DELETE FROM memberships WHERE app = $1 AND user_id = $2", [app, id])
+    }
+
+    public func renameUser(app: String, from id: String, to newID: String) throws(StoreError) {
+        try db.query(
+            "UPDATE users SET id = $1, id_fold = $2 WHERE app = $3 AND id = $4", [newID, asciiFolded(newID), app, id])
+        // A membership the new id already has stays once (SQLite's UPDATE OR IGNORE).
+        try db.query(
+            """
+            UPDATE memberships m SET user_id = $1 WHERE app = $2 AND user_id = $3
+              AND NOT EXISTS (SELECT 1 FROM memberships x WHERE x.app = m.app AND x.group_id = m.group_id
+                              AND x.user_id = $1)
+            """, [newID, app, id])
+        try db.query("DELETE FROM memberships WHERE app = $1 AND user_id = $2", [app, id])
+    }
+
+    public func userCount(app: String, activeOnly: Bool) throws(StoreError) -> Int {
+        let sql =
+            activeOnly
+            ? "SELECT count(*) FROM users WHERE app = $1 AND active" : "SELECT count(*) FROM users WHERE app = $1"
+        return Int(try db.query(sql, [app]).int64(0, 0) ?? 0)
+    }
+
+    public func markSeen(app: String, id: String, run: Int64) throws(StoreError) {
+        try db.query("UPDATE users SET seen_run = $1 WHERE app = $2 AND id = $3", [String(run), app, id])
+    }
+
+    public func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {
+        try users(
+            """
+            SELECT \(Self.userColumns) FROM users
+            WHERE app = $1 AND active AND (seen_run IS NULL OR seen_run <> $2) ORDER BY user_name_key, id
+            """, [app, String(run)])
+    }
+
+    public func usersDueForDeletion(app: String, now: Timestamp) throws(StoreError) -> [LocalUser] {
+        try users(
+            """
+            SELECT \(Self.userColumns) FROM users
+            WHERE app = $1 AND delete_after_ms IS NOT NULL AND delete_after_ms <= $2 AND NOT active
+            ORDER BY delete_after_ms, id
+            """, [app, String(now.millisecondsSince1970)])
+    }
+}
