@@ -49,6 +49,22 @@ extension PostgresStore {
             "SELECT \(Self.userColumns) FROM users WHERE app = $1 AND \(column) = $2 ORDER BY id", [app, bound])
     }
 
+    /// One statement for a chunk's look-ups by one key, instead of a round trip each.
+    public func findUsers(app: String, by key: MatchKey, values: [String]) throws(StoreError) -> [LocalUser] {
+        guard !values.isEmpty else { return [] }
+        let column: String
+        let bound: [String]
+        switch key {
+        case .id: (column, bound) = ("id", values)
+        case .userName: (column, bound) = ("user_name_key", values.map { $0.lowercased() })
+        case .externalId: (column, bound) = ("external_id", values)
+        case .email: (column, bound) = ("email_key", values.map { $0.lowercased() })
+        }
+        return try users(
+            "SELECT \(Self.userColumns) FROM users WHERE app = $1 AND \(column) = ANY($2::text[]) ORDER BY id",
+            [app, textArray(Array(Set(bound)).sorted())])
+    }
+
     /// A user's columns in the order of `insertUser`'s parameters.
     static func userValues(_ user: LocalUser) -> [String?] {
         let attributes = JSONValue.object(

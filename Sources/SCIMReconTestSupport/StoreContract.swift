@@ -112,6 +112,10 @@ public enum StoreContract {
             try expect(found.map(\.id) == ["u1", "u2"], "found \(found.map(\.id)); u3 is another app's")
             try expect(found.first?.userName == "uno" && found.first?.active == false, "the second save did not win")
             try expect(try store.users(app: "A", ids: []).isEmpty, "an empty batch found users")
+            let byName = try store.findUsers(app: "A", by: .userName, values: ["UNO", "two", "three", "nobody"])
+            try expect(
+                byName.map(\.id).sorted() == ["u1", "u2"], "by userName, folded, one app: \(byName.map(\.id))")
+            try expect(try store.findUsers(app: "A", by: .email, values: []).isEmpty, "an empty batch found users")
             try committed(store) {
                 try store.saveUser(user("A", "u4", "four"))
                 try store.markSeen(app: "A", ids: ["u2", "u4"], run: 9)

@@ -13,6 +13,34 @@ extension RunEngine {
         let plan = try CSVRowBuilder(header: reader.header, columns: input.columns, path: input.path)
         warnings.append(contentsOf: plan.warnings)
         var rows = 0
+        // Rows are prepared a chunk at a time, so the users they match are asked of the store in
+        // one batched look-up per key (a round trip per row on a networked store), then applied
+        // in file order.
+        var pending: [(source: String, row: Result<IncomingUser, IngestError>?, resource: JSONObject?)] = []
+        var pendingEnd: Int64 = 0
+        func applyPending() throws {
+            if !input.isSnapshot {
+                store.forgetPrefetchedMatches()
+                try prefetchMatches(pending.compactMap { try? $0.row?.get() }, app: settings.app)
+            }
+            for item in pending {
+                do {
+                    if let resource = item.resource {
+                        try applySnapshotUser(
+                            resource, time: identity.modified, source: item.source, reconciler: reconciler)
+                    } else if let row = item.row {
+                        try reconciler.upsert(
+                            try row.get(), app: settings.app, preferredID: nil, time: identity.modified,
+                            source: item.source, fingerprint: item.source, snapshot: false, stateful: true)
+                    }
+                } catch let error as IngestError {
+                    try reconciler.recordFailure(error, time: identity.modified, source: item.source)
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+            self.progress?(
+                RunProgress(records: reconciler.tally.read, bytesRead: pendingEnd, bytesTotal: identity.size))
+        }
         do {
             try reader.forEachRecord { record in
                 let source = "\(input.path):\(record.line)"
@@ -22,21 +50,19 @@ extension RunEngine {
                     if let problem = record.problem { throw IngestError.csv(problem) }
                     let resource = try plan.resource(from: record.fields)
                     if input.isSnapshot {
-                        try applySnapshotUser(resource, time: identity.modified, source: source, reconciler: reconciler)
+                        pending.append((source, nil, resource))
                     } else {
-                        let incoming = try reconciler.prepareUser(resource)
-                        try reconciler.upsert(
-                            incoming, app: settings.app, preferredID: nil, time: identity.modified, source: source,
-                            fingerprint: source, snapshot: false, stateful: true)
+                        pending.append(
+                            (source, Result { () throws(IngestError) in try reconciler.prepareUser(resource) }, nil))
                     }
                 } catch let error as IngestError {
-                    try reconciler.recordFailure(error, time: identity.modified, source: source)
+                    pending.append((source, .failure(error), nil))
                 }
-                self.progress?(
-                    RunProgress(
-                        records: reconciler.tally.read, bytesRead: Int64(record.endOffset), bytesTotal: identity.size))
+                pendingEnd = Int64(record.endOffset)
+                if pending.count >= 128 { try applyPending() }
                 return true
             }
+            try applyPending()
         } catch let error as IngestError {
             throw error
         } catch let error as AbortRun {

@@ -153,21 +153,42 @@ extension RunEngine {
     func prefetch(_ lines: [PreparedLine], reconciler: Reconciler) throws {
         var fingerprints: [RunState.AppliedKey] = []
         var ids: [String: [String]] = [:]
+        var created: [String: [IncomingUser]] = [:]
         fingerprints.reserveCapacity(lines.count)
         for line in lines {
             switch line.content {
             case .blank, .oversized: continue
             case .invalid:
                 fingerprints.append(RunState.AppliedKey(app: settings.app, fingerprint: line.fingerprint))
-            case .request(let request, _):
+            case .request(let request, let work):
                 if request.method == "GET" || request.path.isSearch { continue }
                 let app = try reconciler.resolveApp(request.app)
                 fingerprints.append(RunState.AppliedKey(app: app, fingerprint: line.fingerprint))
-                if request.path.endpoint == .users, let id = request.path.id { ids[app, default: []].append(id) }
+                guard request.path.endpoint == .users else { continue }
+                if let id = request.path.id ?? request.responseID { ids[app, default: []].append(id) }
+                if case .success(let incoming)? = work.incoming { created[app, default: []].append(incoming) }
             }
         }
         try store.prefetchApplied(fingerprints)
         for (app, list) in ids { _ = try store.users(app: app, ids: list) }
+        store.forgetPrefetchedMatches()
+        for (app, users) in created { try prefetchMatches(users, app: app) }
+    }
+
+    /// Asks the store, one batched look-up per match key, for the users these incoming ones
+    /// will be matched against (a POST's or a CSV row's userName, externalId, email).
+    func prefetchMatches(_ users: [IncomingUser], app: String) throws {
+        for key in settings.match where key != .id {
+            let values = users.compactMap { user -> String? in
+                switch key {
+                case .userName: return user.attributes["userName"]
+                case .externalId: return user.attributes["externalId"]
+                case .email: return user.attributes["email"]
+                case .id: return nil
+                }
+            }.filter { !$0.isEmpty }
+            if !values.isEmpty { try store.prefetchMatches(app: app, by: key, values: values) }
+        }
     }
 
     /// Whether a replayed record was applied to `app` (as the store spells it) by an earlier run;

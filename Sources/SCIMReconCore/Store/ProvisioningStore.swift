@@ -27,6 +27,9 @@ public protocol ProvisioningStore: AnyObject {
     /// The users of `app` with these SCIM ids, in no particular order; ids not found are left out.
     /// The batched look-up a run makes for a chunk of records ahead (one query, not one a record).
     func users(app: String, ids: [String]) throws(StoreError) -> [LocalUser]
+    /// The users of `app` whose `key` is one of `values` (compared as `findUser` compares), in no
+    /// particular order: the batched look-up a run makes for the POSTs and rows of a chunk.
+    func findUsers(app: String, by key: MatchKey, values: [String]) throws(StoreError) -> [LocalUser]
     func saveUser(_ user: LocalUser) throws(StoreError)
     /// Saves users in their order: the batched write-back of a run's cache.
     func saveUsers(_ users: [LocalUser]) throws(StoreError)
@@ -85,6 +88,14 @@ extension ProvisioningStore {
 
     public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
         for user in users { try saveUser(user) }
+    }
+
+    public func findUsers(app: String, by key: MatchKey, values: [String]) throws(StoreError) -> [LocalUser] {
+        var found: [String: LocalUser] = [:]
+        for value in values {
+            for user in try findUser(app: app, by: key, value: value) { found[user.id] = user }
+        }
+        return Array(found.values)
     }
 
     public func markSeen(app: String, ids: [String], run: Int64) throws(StoreError) {

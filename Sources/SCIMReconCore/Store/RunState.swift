@@ -46,6 +46,16 @@ public final class RunState: ProvisioningStore {
     /// of those it had applied before this run.
     private var checked: Set<AppliedKey> = []
     private var knownApplied: Set<AppliedKey> = []
+    /// What the store answered, in the last `prefetchMatches`, for look-ups by userName,
+    /// externalId or email (by app, key and folded value). Dropped whenever the run writes
+    /// users through to the store, so it never answers for a store that changed since.
+    private var storedMatches: [MatchCacheKey: [LocalUser]] = [:]
+
+    struct MatchCacheKey: Hashable {
+        var app: String
+        var match: MatchKey
+        var value: String
+    }
     let markLimit = 4_096
     private var markRun: Int64 = 0
 
@@ -99,6 +109,7 @@ public final class RunState: ProvisioningStore {
         marked = []
         checked = []
         knownApplied = []
+        storedMatches = [:]
     }
 
     /// Writes every dirty user, pending mark and event to the store (inside its transaction).
@@ -120,6 +131,7 @@ public final class RunState: ProvisioningStore {
 
     private func flushUsers() throws(StoreError) {
         if !dirty.isEmpty || !seen.isEmpty { try willWriteBack?() }
+        storedMatches = [:]
         var users: [LocalUser] = []
         users.reserveCapacity(dirty.count)
         for key in dirty.sorted(by: { ($0.app, $0.value) < ($1.app, $1.value) }) {
@@ -149,6 +161,7 @@ public final class RunState: ProvisioningStore {
     /// Makes room before one more user is held.
     private func makeRoom(force: Bool = false) throws(StoreError) {
         guard force || entries.count >= entryLimit else { return }
+        storedMatches = [:]
         try flushUsers()
         entries = [:]
     }
@@ -259,7 +272,13 @@ public final class RunState: ProvisioningStore {
             }
         }
         var result: [String: LocalUser] = [:]
-        for stored in try base.findUser(app: app, by: match, value: value) {
+        let answer: [LocalUser]
+        if let prefetched = storedMatches[MatchCacheKey(app: app, match: match, value: Self.folded(match, value))] {
+            answer = prefetched
+        } else {
+            answer = try base.findUser(app: app, by: match, value: value)
+        }
+        for stored in answer {
             let key = Key(app: app, value: stored.id)
             switch entries[key] {
             case .present(let cached, _)?:
@@ -283,6 +302,38 @@ public final class RunState: ProvisioningStore {
             }
         }
         return result.values.sorted { $0.id < $1.id }
+    }
+
+    /// Asks the store, in one batched look-up per key, for the users a chunk of POSTs or rows
+    /// will match by userName, externalId or email; `findUser` then answers those from memory.
+    public func prefetchMatches(app: String, by match: MatchKey, values: [String]) throws(StoreError) {
+        guard match != .id else {
+            _ = try users(app: app, ids: values)
+            return
+        }
+        var wanted: [String: String] = [:]
+        for value in values { wanted[Self.folded(match, value)] = value }
+        var answers: [String: [LocalUser]] = [:]
+        for folded in wanted.keys { answers[folded] = [] }
+        for user in try base.findUsers(app: app, by: match, values: Array(wanted.values).sorted()) {
+            let value: String?
+            switch match {
+            case .userName: value = user.userName
+            case .externalId: value = user.externalID
+            case .email: value = user.email
+            case .id: value = user.id
+            }
+            guard let value else { continue }
+            answers[Self.folded(match, value)]?.append(user)
+        }
+        for (folded, users) in answers {
+            storedMatches[MatchCacheKey(app: app, match: match, value: folded)] = users.sorted { $0.id < $1.id }
+        }
+    }
+
+    /// Forgets the matches prefetched for the last chunk (a new chunk asks again).
+    public func forgetPrefetchedMatches() {
+        storedMatches = [:]
     }
 
     /// Users by id: the cached ones from memory, the rest in one batched look-up, then held.
@@ -310,6 +361,14 @@ public final class RunState: ProvisioningStore {
         for user in users { try saveUser(user) }
     }
 
+    public func findUsers(app: String, by key: MatchKey, values: [String]) throws(StoreError) -> [LocalUser] {
+        var found: [String: LocalUser] = [:]
+        for value in values {
+            for user in try findUser(app: app, by: key, value: value) { found[user.id] = user }
+        }
+        return Array(found.values)
+    }
+
     public func saveUser(_ user: LocalUser) throws(StoreError) {
         let key = Key(app: user.app, value: user.id)
         if entries[key] == nil { try makeRoom() }
@@ -322,6 +381,7 @@ public final class RunState: ProvisioningStore {
     public func deleteUser(app: String, id: String) throws(StoreError) {
         let key = Key(app: app, value: id)
         try flush(key)
+        storedMatches = [:]
         try base.deleteUser(app: app, id: id)
         entries[key] = .deleted
     }
@@ -330,6 +390,7 @@ public final class RunState: ProvisioningStore {
         let old = Key(app: app, value: id)
         try flush(old)
         try flush(Key(app: app, value: newID))
+        storedMatches = [:]
         try base.renameUser(app: app, from: id, to: newID)
         entries[old] = nil
         entries[Key(app: app, value: newID)] = nil
