@@ -17,7 +17,7 @@ struct CrosscheckCommand: ParsableCommand {
               scimrecon crosscheck --since 7d --format html --output crosscheck.html
             """)
 
-    @Option(help: "The store: a SQLite file path.") var store: String?
+    @Option(help: "The store: a SQLite file path or a postgres:// URL.") var store: String?
     @Option(help: "Application name. Repeatable.") var app: [String] = []
     @Option(help: "From (inclusive): RFC 3339, a date (2026-11-01), or relative (90m, 24h, 7d).") var since: String?
     @Option(help: "Until (exclusive): RFC 3339, a date, or relative.") var until: String?

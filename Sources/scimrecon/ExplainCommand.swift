@@ -18,7 +18,7 @@ struct ExplainCommand: ParsableCommand {
 
     @Argument(help: "userName, email, externalId or SCIM id.") var user: String
     @Option(help: "Only this application.") var app: String?
-    @Option(help: "The store: a SQLite file path.") var store: String?
+    @Option(help: "The store: a SQLite file path or a postgres:// URL.") var store: String?
     @Option(help: "A job file: show what its mapping and policy would do with the stored resource now.")
     var job: String?
     @Option(help: "text or json.") var format: String = "text"

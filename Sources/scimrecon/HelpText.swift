@@ -2,8 +2,8 @@
 /// the store is, and what the exit codes mean (the table itself lives in `ExitStatus`).
 enum HelpText {
     static let store = """
-        STORE: --store PATH, else the job's `store:`, else $SCIMRECON_STORE, else \(StoreAccess.defaultLocation) \
-        (relative to the working directory).
+        STORE: --store PATH or postgres://user@host:port/db, else the job's `store:`, else $SCIMRECON_STORE, \
+        else \(StoreAccess.defaultLocation) (relative to the working directory).
         """
 
     static var exitCodes: String {

@@ -14,7 +14,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "scim-log, scim-bulk, scim-list, csv or graph-logs (detected from content when left out).")
     var format: String?
     @Option(help: "A job file whose mapping, match order and policy to use.") var job: String?
-    @Option(help: "The store: a SQLite file path.") var store: String?
+    @Option(help: "The store: a SQLite file path or a postgres:// URL.") var store: String?
     @Flag(help: "Plan only: print what would change and write nothing.") var dryRun = false
     @Flag(help: "Apply even when a safety guard would stop the run.") var force = false
 

@@ -4,7 +4,7 @@ import SCIMReconCore
 
 /// The options every listing shares: where the store is, the format, where output goes.
 struct ListingOptions: ParsableArguments {
-    @Option(help: "The store: a SQLite file path.") var store: String?
+    @Option(help: "The store: a SQLite file path or a postgres:// URL.") var store: String?
     @Option(help: "json, jsonl, csv, xml or html (default: from the --output file's extension, else json).")
     var format: String?
     @Option(help: "Write to this file (atomically) instead of stdout.") var output: String?

@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
             "scimrecon report --user alice@contoso.com --app 'Azure AD' --since 7d --format csv",
             "scimrecon report --status failure --run 12 --output failures.html"))
 
-    @Option(help: "The store: a SQLite file path.") var store: String?
+    @Option(help: "The store: a SQLite file path or a postgres:// URL.") var store: String?
     @Option(help: "End-user identifier: userName, email, externalId or SCIM id; * is a wildcard. Repeatable.")
     var user: [String] = []
     @Option(help: "Application name. Repeatable.") var app: [String] = []

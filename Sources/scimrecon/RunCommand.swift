@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The job file (jobs/*.yml).") var job: String
     @Flag(help: "Plan only: print what would change and write nothing.") var dryRun = false
     @Flag(help: "Apply even when a safety guard would stop the run.") var force = false
-    @Option(help: "The store: a SQLite file path.") var store: String?
+    @Option(help: "The store: a SQLite file path or a postgres:// URL.") var store: String?
     @Flag(help: "Ignore checkpoints and read every input from its start.") var full = false
 
     func run() throws {
@@ -26,7 +26,7 @@ struct PlanCommand: ParsableCommand {
         discussion: HelpText.discussion("scimrecon plan jobs/entra-nightly.yml"))
 
     @Argument(help: "The job file (jobs/*.yml).") var job: String
-    @Option(help: "The store: a SQLite file path.") var store: String?
+    @Option(help: "The store: a SQLite file path or a postgres:// URL.") var store: String?
     @Flag(help: "Ignore checkpoints and read every input from its start.") var full = false
 
     func run() throws {
