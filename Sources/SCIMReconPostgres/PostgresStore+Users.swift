@@ -37,14 +37,7 @@ extension PostgresStore {
     }
 
     public func findUser(app: String, by key: MatchKey, value: String) throws(StoreError) -> [LocalUser] {
-        let column: String
-        let bound: String
-        switch key {
-        case .id: (column, bound) = ("id", value)
-        case .userName: (column, bound) = ("user_name_key", value.lowercased())
-        case .externalId: (column, bound) = ("external_id", value)
-        case .email: (column, bound) = ("email_key", value.lowercased())
-        }
+        let (column, bound) = (key.storeColumn, key.folded(value))
         return try users(
             "SELECT \(Self.userColumns) FROM users WHERE app = $1 AND \(column) = $2 ORDER BY id", [app, bound])
     }
@@ -52,14 +45,7 @@ extension PostgresStore {
     /// One statement for a chunk's look-ups by one key, instead of a round trip each.
     public func findUsers(app: String, by key: MatchKey, values: [String]) throws(StoreError) -> [LocalUser] {
         guard !values.isEmpty else { return [] }
-        let column: String
-        let bound: [String]
-        switch key {
-        case .id: (column, bound) = ("id", values)
-        case .userName: (column, bound) = ("user_name_key", values.map { $0.lowercased() })
-        case .externalId: (column, bound) = ("external_id", values)
-        case .email: (column, bound) = ("email_key", values.map { $0.lowercased() })
-        }
+        let (column, bound) = (key.storeColumn, values.map(key.folded))
         return try users(
             "SELECT \(Self.userColumns) FROM users WHERE app = $1 AND \(column) = ANY($2::text[]) ORDER BY id",
             [app, textArray(Array(Set(bound)).sorted())])

@@ -203,14 +203,7 @@ public final class SQLiteStore: ProvisioningStore {
     }
 
     public func findUser(app: String, by key: MatchKey, value: String) throws(StoreError) -> [LocalUser] {
-        let column: String
-        let bound: String
-        switch key {
-        case .id: (column, bound) = ("id", value)
-        case .userName: (column, bound) = ("user_name_key", value.lowercased())
-        case .externalId: (column, bound) = ("external_id", value)
-        case .email: (column, bound) = ("email_key", value.lowercased())
-        }
+        let (column, bound) = (key.storeColumn, key.folded(value))
         // `+id`: ordering by the bare column would tempt the planner (no ANALYZE statistics) to walk
         // users_by_id over every user of the app to skip a sort of one or two rows.
         return try users(

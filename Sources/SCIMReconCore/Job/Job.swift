@@ -122,6 +122,22 @@ public enum MatchKey: String, Sendable, Hashable, CaseIterable {
 
     /// The order used when the job does not say: `[externalId, userName]`.
     public static let defaultOrder: [MatchKey] = [.externalId, .userName]
+
+    /// The users column a store looks this key up in (the same in every store).
+    public var storeColumn: String {
+        switch self {
+        case .id: return "id"
+        case .userName: return "user_name_key"
+        case .externalId: return "external_id"
+        case .email: return "email_key"
+        }
+    }
+
+    /// `value` as `storeColumn` holds it: userName and email lowercased (in Swift, so that every
+    /// store folds alike), id and externalId exact.
+    public func folded(_ value: String) -> String {
+        self == .externalId || self == .id ? value : value.lowercased()
+    }
 }
 
 /// Which events a job's report covers before its filters narrow it.

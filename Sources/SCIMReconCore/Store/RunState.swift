@@ -440,9 +440,7 @@ public final class RunState: ProvisioningStore {
 
     // MARK: Secondary look-ups of dirty users
 
-    static func folded(_ match: MatchKey, _ value: String) -> String {
-        match == .externalId || match == .id ? value : value.lowercased()
-    }
+    static func folded(_ match: MatchKey, _ value: String) -> String { match.folded(value) }
 
     static func matches(_ user: LocalUser, _ match: MatchKey, _ value: String) -> Bool {
         switch match {
