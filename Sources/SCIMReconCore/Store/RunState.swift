@@ -56,7 +56,8 @@ public final class RunState: ProvisioningStore {
         var match: MatchKey
         var value: String
     }
-    let markLimit = 4_096
+    /// The most applied-marks held before they are written.
+    let markLimit: Int
     private var markRun: Int64 = 0
 
     public struct AppliedKey: Hashable, Sendable {
@@ -73,10 +74,11 @@ public final class RunState: ProvisioningStore {
     /// Called before each write-back that writes something (the `flush` fail point).
     public var willWriteBack: (() throws(StoreError) -> Void)?
 
-    public init(base: any ProvisioningStore, entryLimit: Int = 2_048, eventLimit: Int = 2_048) {
+    public init(base: any ProvisioningStore, entryLimit: Int = 2_048, eventLimit: Int = 2_048, markLimit: Int = 4_096) {
         self.base = base
         self.entryLimit = entryLimit
         self.eventLimit = eventLimit
+        self.markLimit = markLimit
     }
 
     // MARK: Transactions
@@ -127,6 +129,10 @@ public final class RunState: ProvisioningStore {
         }
         marks = [:]
         marked = []
+        // The store knows these marks now; what the last prefetch learnt predates them, so the
+        // rest of the chunk asks the store (a record repeated after a flush is still recognised).
+        checked = []
+        knownApplied = []
     }
 
     private func flushUsers() throws(StoreError) {
