@@ -92,8 +92,9 @@ extension Timestamp {
         guard text.utf8.count == 10 else { return nil }
     }
 
-    /// RFC 3339 in UTC with milliseconds: `2026-11-28T02:00:01.123Z`.
-    public var rfc3339: String {
+    /// Days since 1970-01-01, the second of that day and the millisecond of that second, floored
+    /// (a time before 1970 counts back from the day before).
+    public var dayParts: (days: Int64, secondOfDay: Int64, millis: Int64) {
         var millis = millisecondsSince1970 % 1000
         var seconds = millisecondsSince1970 / 1000
         if millis < 0 {
@@ -106,6 +107,12 @@ extension Timestamp {
             secondOfDay += 86_400
             days -= 1
         }
+        return (days, secondOfDay, millis)
+    }
+
+    /// RFC 3339 in UTC with milliseconds: `2026-11-28T02:00:01.123Z`.
+    public var rfc3339: String {
+        let (days, secondOfDay, millis) = dayParts
         let (year, month, day) = Timestamp.civilFromDays(Int(days))
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)

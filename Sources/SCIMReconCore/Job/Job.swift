@@ -133,6 +133,16 @@ public enum MatchKey: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The user's value for this key, as stored (not folded).
+    public func key(of user: LocalUser) -> String? {
+        switch self {
+        case .id: return user.id
+        case .userName: return user.userName
+        case .externalId: return user.externalID
+        case .email: return user.email
+        }
+    }
+
     /// `value` as `storeColumn` holds it: userName and email lowercased (in Swift, so that every
     /// store folds alike), id and externalId exact.
     public func folded(_ value: String) -> String {

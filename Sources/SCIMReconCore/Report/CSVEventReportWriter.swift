@@ -182,18 +182,7 @@ struct CSVRowEncoder {
 
     /// The RFC 3339 time (`Timestamp.rfc3339`): the date part is formatted once per day.
     private mutating func appendTime(_ milliseconds: Int64) {
-        var millis = milliseconds % 1000
-        var seconds = milliseconds / 1000
-        if millis < 0 {
-            millis += 1000
-            seconds -= 1
-        }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
+        let (days, secondOfDay, millis) = Timestamp(millisecondsSince1970: milliseconds).dayParts
         if days != cachedDay || cachedDate.isEmpty {
             let text = Timestamp(millisecondsSince1970: days * 86_400_000).rfc3339
             cachedDate = Array(text.utf8.prefix { $0 != UInt8(ascii: "T") }) + [UInt8(ascii: "T")]

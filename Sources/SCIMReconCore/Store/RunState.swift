@@ -322,14 +322,7 @@ public final class RunState: ProvisioningStore {
         var answers: [String: [LocalUser]] = [:]
         for folded in wanted.keys { answers[folded] = [] }
         for user in try base.findUsers(app: app, by: match, values: Array(wanted.values).sorted()) {
-            let value: String?
-            switch match {
-            case .userName: value = user.userName
-            case .externalId: value = user.externalID
-            case .email: value = user.email
-            case .id: value = user.id
-            }
-            guard let value else { continue }
+            guard let value = match.key(of: user) else { continue }
             answers[Self.folded(match, value)]?.append(user)
         }
         for (folded, users) in answers {
@@ -363,17 +356,8 @@ public final class RunState: ProvisioningStore {
         return found
     }
 
-    public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
-        for user in users { try saveUser(user) }
-    }
-
-    public func findUsers(app: String, by key: MatchKey, values: [String]) throws(StoreError) -> [LocalUser] {
-        var found: [String: LocalUser] = [:]
-        for value in values {
-            for user in try findUser(app: app, by: key, value: value) { found[user.id] = user }
-        }
-        return Array(found.values)
-    }
+    // `saveUsers` and `findUsers` are the protocol's loops over `saveUser` and `findUser` here:
+    // held users are changed and found in memory one by one anyway.
 
     public func saveUser(_ user: LocalUser) throws(StoreError) {
         let key = Key(app: user.app, value: user.id)
@@ -449,12 +433,7 @@ public final class RunState: ProvisioningStore {
     static func folded(_ match: MatchKey, _ value: String) -> String { match.folded(value) }
 
     static func matches(_ user: LocalUser, _ match: MatchKey, _ value: String) -> Bool {
-        switch match {
-        case .id: return user.id == value
-        case .userName: return user.userName.lowercased() == value.lowercased()
-        case .externalId: return user.externalID == value
-        case .email: return user.email?.lowercased() == value.lowercased()
-        }
+        match.key(of: user).map(match.folded) == match.folded(value)
     }
 
     private func index(_ user: LocalUser) {
