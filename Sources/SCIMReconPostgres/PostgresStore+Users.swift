@@ -109,7 +109,7 @@ extension PostgresStore {
         var columns: [String?] = []
         for column in 0..<13 {
             let values = rows.map { $0[column] }
-            columns.append(Self.nullableArray(values))
+            columns.append(arrayLiteral(values))
         }
         try db.query(
             """
@@ -118,25 +118,6 @@ extension PostgresStore {
                                  $8::text[], $9::boolean[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
             \(Self.userUpsert)
             """, columns)
-    }
-
-    /// An array literal whose elements may be NULL (unquoted `NULL`; every value quoted).
-    static func nullableArray(_ values: [String?]) -> String {
-        var literal = "{"
-        for (index, value) in values.enumerated() {
-            if index > 0 { literal += "," }
-            guard let value else {
-                literal += "NULL"
-                continue
-            }
-            literal += "\""
-            for character in value.unicodeScalars {
-                if character == "\"" || character == "\\" { literal += "\\" }
-                literal.unicodeScalars.append(character)
-            }
-            literal += "\""
-        }
-        return literal + "}"
     }
 
     public func markSeen(app: String, ids: [String], run: Int64) throws(StoreError) {
