@@ -136,6 +136,33 @@ public enum StoreContract {
             try committed(store) { try store.deleteUser(app: "A", id: "new") }
             try expect(try store.members(app: "A", groupID: "g").isEmpty, "membership outlived the user")
         },
+        Check(name: "member lists and groups read inside a run answer as the run changed them") { store in
+            try committed(store) {
+                try store.saveGroup(
+                    LocalGroup(app: "A", id: "g", displayName: "Staff", externalID: nil, scim: JSONObject()))
+                try store.addMember(app: "A", groupID: "g", userID: "zoë")
+                try store.addMember(app: "A", groupID: "g", userID: "Zed")
+                // Read once, so that what follows changes a list the run has seen.
+                try expect(try store.members(app: "A", groupID: "g") == ["Zed", "zoë"], "members in byte order")
+                try store.addMember(app: "A", groupID: "g", userID: "zoe")
+                try store.addMember(app: "A", groupID: "g", userID: "Zed")
+                try store.removeMember(app: "A", groupID: "g", userID: "zoë")
+                try expect(try store.members(app: "A", groupID: "g") == ["Zed", "zoe"], "members after changes")
+                var renamed = try store.group(app: "A", id: "g")
+                try expect(renamed?.displayName == "Staff", "group read back")
+                renamed?.displayName = "Team"
+                if let renamed { try store.saveGroup(renamed) }
+                try expect(try store.group(app: "A", id: "g")?.displayName == "Team", "group after a save")
+                try store.deleteGroup(app: "A", id: "g")
+                try expect(try store.group(app: "A", id: "g") == nil, "group after its delete")
+                try expect(try store.members(app: "A", groupID: "g").isEmpty, "members after the group's delete")
+                try store.saveGroup(
+                    LocalGroup(app: "A", id: "g", displayName: "Again", externalID: nil, scim: JSONObject()))
+                try store.addMember(app: "A", groupID: "g", userID: "u1")
+            }
+            try expect(try store.group(app: "A", id: "g")?.displayName == "Again", "group after the commit")
+            try expect(try store.members(app: "A", groupID: "g") == ["u1"], "members after the commit")
+        },
         Check(name: "groups: display names are not unique; each group is kept by its id") { store in
             try committed(store) {
                 try store.saveGroup(

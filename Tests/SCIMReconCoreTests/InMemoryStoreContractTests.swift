@@ -11,12 +11,14 @@ import Testing
     }
 }
 
-/// The run's write-back cache answers exactly as the store behind it would, with a cache so
-/// small that every check also crosses its flushes.
+/// The run's write-back cache answers exactly as the store behind it would, with a decoded tier
+/// so small that every check also crosses its evictions: into a compact tier that holds them all,
+/// and into one so small that it is written to the store at each eviction.
 @Suite struct RunStateContractTests {
     @Test(arguments: StoreContract.checks)
     func keepsTheStoreContractInFrontOfAStore(_ check: StoreContract.Check) throws {
         try check.body(RunState(base: InMemoryStore()))
         try check.body(RunState(base: InMemoryStore(), entryLimit: 1, eventLimit: 1))
+        try check.body(RunState(base: InMemoryStore(), entryLimit: 1, eventLimit: 1, spillLimit: 1))
     }
 }

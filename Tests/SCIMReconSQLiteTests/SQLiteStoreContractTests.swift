@@ -22,6 +22,7 @@ import Testing
     @Test(arguments: StoreContract.checks)
     func keepsTheStoreContractBehindTheRunsCache(_ check: StoreContract.Check) throws {
         try check.body(RunState(base: try freshStore(), entryLimit: 2, eventLimit: 3))
+        try check.body(RunState(base: try freshStore(), entryLimit: 2, eventLimit: 3, spillLimit: 1))
     }
 
     static let damage: [(table: String, sql: String, expected: String)] = [

@@ -172,7 +172,10 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     }
 
     public func members(app: String, groupID: String) throws(StoreError) -> [String] {
-        (contents.memberships[UserKey(first: app, second: groupID)] ?? []).sorted()
+        // By UTF-8 bytes, as SQLite's BINARY and PostgreSQL's "C" collation order them.
+        (contents.memberships[UserKey(first: app, second: groupID)] ?? []).sorted {
+            $0.utf8.lexicographicallyPrecedes($1.utf8)
+        }
     }
 
     public func addMember(app: String, groupID: String, userID: String) throws(StoreError) {

@@ -10,8 +10,16 @@ import SCIMKit
 /// Everything it holds is written inside the run's transaction, before the commit, so a crash
 /// or a rollback loses it together with the rest of the run.
 ///
-/// Deletes, renames and memberships write through at once (they are rare, and other tables
-/// follow them); queries over many users (`unseenUsers`, `userCount`, due deletions) flush first.
+/// Two tiers hold the users: up to `entryLimit` decoded, and behind them the changed users that
+/// fell out of that tier, each as compact JSON (`spillLimit` bytes in all). A user is therefore
+/// written to the store once per run, at the commit, unless the run changes more users than the
+/// second tier holds; a store that keeps every version of a row until the commit (PostgreSQL's
+/// MVCC) would otherwise pile up a version per cache cycle.
+///
+/// Deletes, renames, groups and memberships write through at once (they are rare, and other
+/// tables follow them); the groups and member lists read are remembered as written, so a group
+/// PATCH after another asks the store nothing. Queries over many users (`unseenUsers`,
+/// `userCount`, due deletions) flush first.
 public final class RunState: ProvisioningStore {
     /// A cached user: as the store has it, or as the run left it (`dirty`), or gone.
     enum Entry {
@@ -24,14 +32,74 @@ public final class RunState: ProvisioningStore {
         var value: String
     }
 
+    /// A changed user out of the decoded tier: its attributes and resource as one compact JSON
+    /// array (`[attributes, resource]`), the rest as is.
+    struct Spilled {
+        var active: Bool
+        var disabledAt: Timestamp?
+        var deleteAfter: Timestamp?
+        var text: [UInt8]
+
+        init(_ user: LocalUser) {
+            active = user.active
+            disabledAt = user.disabledAt
+            deleteAfter = user.deleteAfter
+            let attributes = JSONObject(user.attributes.map { JSONObject.Member(key: $0.key, value: .string($0.value)) })
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1_024)
+            JSONWriter.write(.array([.object(attributes), .object(user.scim)]), sortedKeys: false, into: &buffer)
+            // Held for the rest of the run: no spare capacity.
+            text = [UInt8](unsafeUninitializedCapacity: buffer.count) { target, count in
+                count = target.initialize(fromContentsOf: buffer)
+            }
+        }
+
+        /// What it costs to hold, roughly: the text, and its key in the tier, in `dirty` and in
+        /// the three look-ups by key.
+        var bytes: Int { text.count + 400 }
+
+        func user(app: String, id: String, parser: inout JSONParser) throws(StoreError) -> LocalUser {
+            func unreadable(_ why: String) -> StoreError {
+                StoreError("run cache: the held copy of user '\(id)' (\(app)) does not read back: \(why)")
+            }
+            let parsed: JSONValue
+            do {
+                parsed = try text.withUnsafeBufferPointer { bytes throws(JSONParseError) in try parser.parse(bytes) }
+            } catch {
+                throw unreadable("\(error)")
+            }
+            guard case .array(let parts) = parsed, parts.count == 2, let stored = parts[0].objectValue,
+                let scim = parts[1].objectValue
+            else { throw unreadable("not [attributes, resource]") }
+            var attributes: [String: String] = [:]
+            attributes.reserveCapacity(stored.count)
+            for member in stored {
+                guard let value = member.value.stringValue else { throw unreadable("attribute '\(member.key)'") }
+                attributes[member.key] = value
+            }
+            return LocalUser(
+                app: app, id: id, attributes: attributes, active: active, scim: scim, disabledAt: disabledAt,
+                deleteAfter: deleteAfter)
+        }
+    }
+
     public let base: any ProvisioningStore
     /// The most users held; at the limit the dirty ones are written back and all forgotten, so
     /// memory stays bounded however many users a run touches.
     let entryLimit: Int
     /// The most events held before they are appended.
     let eventLimit: Int
+    /// The most bytes of changed users held compactly behind the decoded tier; past it they are
+    /// all written to the store.
+    let spillLimit: Int
 
     private var entries: [Key: Entry] = [:]
+    /// Changed users out of `entries` (a key is in one or the other, never both).
+    private var spilled: [Key: Spilled] = [:]
+    private var spilledBytes = 0
+    private var parser = JSONParser()
+    /// Users the store does not have as the run left them: changed ones in `entries`, and all of
+    /// `spilled`.
     private var dirty: Set<Key> = []
     /// Secondary look-ups over dirty users, whose keys the store does not know yet.
     private var byUserName: [Key: Set<String>] = [:]
@@ -50,6 +118,16 @@ public final class RunState: ProvisioningStore {
     /// externalId or email (by app, key and folded value). Dropped whenever the run writes
     /// users through to the store, so it never answers for a store that changed since.
     private var storedMatches: [MatchCacheKey: [LocalUser]] = [:]
+    /// Ids a batched look-up (`users(app:ids:)`) found absent from the store, so that the POSTs
+    /// creating them do not each ask again. Dropped, like `storedMatches`, whenever the run writes
+    /// users to the store, and bounded by `absentLimit`.
+    private var absentIDs: Set<Key> = []
+    static let absentLimit = 16_384
+    /// Groups read or written this run (`nil`: the store has none by that id), and their member
+    /// ids; both kept as written through, and forgotten past `groupLimit` groups.
+    private var groups: [Key: LocalGroup?] = [:]
+    private var memberLists: [Key: Set<String>] = [:]
+    static let groupLimit = 512
 
     struct MatchCacheKey: Hashable {
         var app: String
@@ -74,11 +152,15 @@ public final class RunState: ProvisioningStore {
     /// Called before each write-back that writes something (the `flush` fail point).
     public var willWriteBack: (() throws(StoreError) -> Void)?
 
-    public init(base: any ProvisioningStore, entryLimit: Int = 2_048, eventLimit: Int = 2_048, markLimit: Int = 4_096) {
+    public init(
+        base: any ProvisioningStore, entryLimit: Int = 2_048, eventLimit: Int = 2_048, markLimit: Int = 4_096,
+        spillLimit: Int = 14 << 20
+    ) {
         self.base = base
         self.entryLimit = entryLimit
         self.eventLimit = eventLimit
         self.markLimit = markLimit
+        self.spillLimit = spillLimit
     }
 
     // MARK: Transactions
@@ -101,6 +183,8 @@ public final class RunState: ProvisioningStore {
 
     private func forget() {
         entries = [:]
+        spilled = [:]
+        spilledBytes = 0
         dirty = []
         byUserName = [:]
         byExternalID = [:]
@@ -111,7 +195,15 @@ public final class RunState: ProvisioningStore {
         marked = []
         checked = []
         knownApplied = []
+        storeChanged()
+        groups = [:]
+        memberLists = [:]
+    }
+
+    /// What the run learnt of the store's users no longer holds: it wrote some.
+    private func storeChanged() {
         storedMatches = [:]
+        absentIDs = []
     }
 
     /// Writes every dirty user, pending mark and event to the store (inside its transaction).
@@ -137,26 +229,84 @@ public final class RunState: ProvisioningStore {
 
     private func flushUsers() throws(StoreError) {
         if !dirty.isEmpty || !seen.isEmpty { try willWriteBack?() }
-        storedMatches = [:]
-        var users: [LocalUser] = []
-        users.reserveCapacity(dirty.count)
+        storeChanged()
+        var batch = WriteBatch(base)
         for key in dirty.sorted(by: { ($0.app, $0.value) < ($1.app, $1.value) }) {
             if case .present(let user, _)? = entries[key] {
-                users.append(user)
+                try batch.append(user)
                 entries[key] = .present(user, dirty: false)
+            } else if let held = spilled[key] {
+                try batch.append(try held.user(app: key.app, id: key.value, parser: &parser))
             }
         }
-        try base.saveUsers(users)
+        try batch.finish()
+        spilled = [:]
+        spilledBytes = 0
         dirty = []
         byUserName = [:]
         byExternalID = [:]
         byEmail = [:]
+        try flushSeen(seen)
+        seen = [:]
+    }
+
+    /// Users on their way to the store, a few hundred at a time: the compact tier decoded whole
+    /// would cost more memory than it saves.
+    private struct WriteBatch {
+        let base: any ProvisioningStore
+        var users: [LocalUser] = []
+        static let size = 256
+
+        init(_ base: any ProvisioningStore) {
+            self.base = base
+            users.reserveCapacity(Self.size)
+        }
+
+        mutating func append(_ user: LocalUser) throws(StoreError) {
+            users.append(user)
+            if users.count >= Self.size { try finish() }
+        }
+
+        mutating func finish() throws(StoreError) {
+            guard !users.isEmpty else { return }
+            try base.saveUsers(users)
+            users.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes the seen marks of `marks` (users the store has as the run left them).
+    private func flushSeen(_ marks: [Key: Int64]) throws(StoreError) {
         var seenIDs: [SeenKey: [String]] = [:]
-        for (key, run) in seen { seenIDs[SeenKey(app: key.app, run: run), default: []].append(key.value) }
+        for (key, run) in marks { seenIDs[SeenKey(app: key.app, run: run), default: []].append(key.value) }
         for (key, ids) in seenIDs.sorted(by: { ($0.key.app, $0.key.run) < ($1.key.app, $1.key.run) }) {
             try base.markSeen(app: key.app, ids: ids.sorted(), run: key.run)
         }
-        seen = [:]
+    }
+
+    /// Writes the compact tier to the store when it is full, keeping the decoded tier as it is.
+    private func writeSpilledIfFull() throws(StoreError) {
+        guard spilledBytes > spillLimit else { return }
+        try willWriteBack?()
+        storeChanged()
+        var batch = WriteBatch(base)
+        for (key, held) in spilled.sorted(by: { ($0.key.app, $0.key.value) < ($1.key.app, $1.key.value) }) {
+            try batch.append(try held.user(app: key.app, id: key.value, parser: &parser))
+            dirty.remove(key)
+        }
+        try batch.finish()
+        spilled = [:]
+        spilledBytes = 0
+        // The look-ups by key now need only the changed users still decoded.
+        byUserName = [:]
+        byExternalID = [:]
+        byEmail = [:]
+        for key in dirty {
+            if case .present(let user, _)? = entries[key] { index(user) }
+        }
+        // Seen marks of users the store now has as the run left them can go too.
+        let written = seen.filter { !dirty.contains($0.key) }
+        try flushSeen(written)
+        for key in written.keys { seen[key] = nil }
     }
 
     private struct SeenKey: Hashable {
@@ -164,12 +314,31 @@ public final class RunState: ProvisioningStore {
         var run: Int64
     }
 
-    /// Makes room before one more user is held.
+    /// Makes room before one more user is held: the changed users move to the compact tier,
+    /// the rest are forgotten (the store has them as they are).
     private func makeRoom(force: Bool = false) throws(StoreError) {
         guard force || entries.count >= entryLimit else { return }
-        storedMatches = [:]
-        try flushUsers()
+        for (key, entry) in entries {
+            guard case .present(let user, dirty: true) = entry else { continue }
+            let held = Spilled(user)
+            spilled[key] = held
+            spilledBytes += held.bytes
+        }
         entries = [:]
+        try writeSpilledIfFull()
+    }
+
+    /// A changed user back from the compact tier into the decoded one.
+    private func unspill(_ key: Key) throws(StoreError) -> LocalUser? {
+        guard let held = spilled.removeValue(forKey: key) else { return nil }
+        spilledBytes -= held.bytes
+        let user = try held.user(app: key.app, id: key.value, parser: &parser)
+        try makeRoom()
+        entries[key] = .present(user, dirty: true)
+        // Making room may have written the compact tier (and cleared the look-ups): hold it as changed again.
+        dirty.insert(key)
+        index(user)
+        return user
     }
 
     private func flushEvents() throws(StoreError) {
@@ -185,8 +354,13 @@ public final class RunState: ProvisioningStore {
         try willWriteBack?()
         if case .present(let user, _)? = entries[key] {
             try base.saveUser(user)
-            unindex(key)
+            unindex(user)
             entries[key] = .present(user, dirty: false)
+        } else if let held = spilled.removeValue(forKey: key) {
+            spilledBytes -= held.bytes
+            let user = try held.user(app: key.app, id: key.value, parser: &parser)
+            try base.saveUser(user)
+            unindex(user)
         }
         dirty.remove(key)
         if let run = seen.removeValue(forKey: key) { try base.markSeen(app: key.app, id: key.value, run: run) }
@@ -203,18 +377,49 @@ public final class RunState: ProvisioningStore {
     public func saveCheckpoint(job: String, _ checkpoint: Checkpoint) throws(StoreError) {
         try base.saveCheckpoint(job: job, checkpoint)
     }
-    public func group(app: String, id: String) throws(StoreError) -> LocalGroup? { try base.group(app: app, id: id) }
-    public func saveGroup(_ group: LocalGroup) throws(StoreError) { try base.saveGroup(group) }
-    public func deleteGroup(app: String, id: String) throws(StoreError) { try base.deleteGroup(app: app, id: id) }
-    public func members(app: String, groupID: String) throws(StoreError) -> [String] {
-        try base.members(app: app, groupID: groupID)
+    public func group(app: String, id: String) throws(StoreError) -> LocalGroup? {
+        let key = Key(app: app, value: id)
+        if let known = groups[key] { return known }
+        let found = try base.group(app: app, id: id)
+        if groups.count >= Self.groupLimit { groups = [:] }
+        groups[key] = .some(found)
+        return found
     }
+
+    public func saveGroup(_ group: LocalGroup) throws(StoreError) {
+        try base.saveGroup(group)
+        let key = Key(app: group.app, value: group.id)
+        if groups.count >= Self.groupLimit { groups = [:] }
+        groups[key] = .some(group)
+    }
+
+    public func deleteGroup(app: String, id: String) throws(StoreError) {
+        try base.deleteGroup(app: app, id: id)
+        let key = Key(app: app, value: id)
+        groups[key] = .some(nil)
+        memberLists[key] = []
+    }
+
+    /// In the stores' order: by the ids' UTF-8 bytes (SQLite's BINARY, PostgreSQL's "C").
+    public func members(app: String, groupID: String) throws(StoreError) -> [String] {
+        let key = Key(app: app, value: groupID)
+        if let known = memberLists[key] { return known.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        let found = try base.members(app: app, groupID: groupID)
+        if memberLists.count >= Self.groupLimit { memberLists = [:] }
+        memberLists[key] = Set(found)
+        return found
+    }
+
     public func addMember(app: String, groupID: String, userID: String) throws(StoreError) {
         try base.addMember(app: app, groupID: groupID, userID: userID)
+        memberLists[Key(app: app, value: groupID)]?.insert(userID)
     }
+
     public func removeMember(app: String, groupID: String, userID: String) throws(StoreError) {
         try base.removeMember(app: app, groupID: groupID, userID: userID)
+        memberLists[Key(app: app, value: groupID)]?.remove(userID)
     }
+
     public func groupNames(app: String, userID: String) throws(StoreError) -> [String] {
         try base.groupNames(app: app, userID: userID)
     }
@@ -269,6 +474,8 @@ public final class RunState: ProvisioningStore {
             case .present(let user, _)?: return [user]
             case .deleted?: return []
             case nil:
+                if let user = try unspill(key) { return [user] }
+                if absentIDs.contains(key) { return [] }
                 let found = try base.findUser(app: app, by: .id, value: value)
                 if let user = found.first, found.count == 1 {
                     try makeRoom()
@@ -292,7 +499,11 @@ public final class RunState: ProvisioningStore {
             case .deleted?:
                 continue
             case nil:
-                result[stored.id] = stored
+                if let held = try unspill(key) {
+                    if Self.matches(held, match, value) { result[held.id] = held }
+                } else {
+                    result[stored.id] = stored
+                }
             }
         }
         let index: [Key: Set<String>]
@@ -303,8 +514,11 @@ public final class RunState: ProvisioningStore {
         case .id: index = [:]
         }
         for id in index[Key(app: app, value: Self.folded(match, value))] ?? [] where result[id] == nil {
-            if case .present(let cached, _)? = entries[Key(app: app, value: id)], Self.matches(cached, match, value) {
-                result[id] = cached
+            let key = Key(app: app, value: id)
+            if case .present(let cached, _)? = entries[key] {
+                if Self.matches(cached, match, value) { result[id] = cached }
+            } else if let held = try unspill(key), Self.matches(held, match, value) {
+                result[id] = held
             }
         }
         return result.values.sorted { $0.id < $1.id }
@@ -343,11 +557,20 @@ public final class RunState: ProvisioningStore {
             switch entries[Key(app: app, value: id)] {
             case .present(let user, _)?: found.append(user)
             case .deleted?: continue
-            case nil: missing.append(id)
+            case nil:
+                let key = Key(app: app, value: id)
+                if let user = try unspill(key) {
+                    found.append(user)
+                } else if !absentIDs.contains(key) {
+                    missing.append(id)
+                }
             }
         }
         guard !missing.isEmpty else { return found }
         let loaded = try base.users(app: app, ids: missing.sorted())
+        if absentIDs.count + missing.count > Self.absentLimit { absentIDs = [] }
+        for id in missing { absentIDs.insert(Key(app: app, value: id)) }
+        for user in loaded { absentIDs.remove(Key(app: app, value: user.id)) }
         if entries.count + loaded.count > entryLimit { try makeRoom(force: true) }
         for user in loaded {
             entries[Key(app: app, value: user.id)] = .present(user, dirty: false)
@@ -361,8 +584,13 @@ public final class RunState: ProvisioningStore {
 
     public func saveUser(_ user: LocalUser) throws(StoreError) {
         let key = Key(app: user.app, value: user.id)
+        if case .present(let old, dirty: true)? = entries[key] {
+            unindex(old)
+        } else if let held = spilled.removeValue(forKey: key) {
+            spilledBytes -= held.bytes
+            unindex(try held.user(app: user.app, id: user.id, parser: &parser))
+        }
         if entries[key] == nil { try makeRoom() }
-        unindex(key)
         entries[key] = .present(user, dirty: true)
         dirty.insert(key)
         index(user)
@@ -371,7 +599,8 @@ public final class RunState: ProvisioningStore {
     public func deleteUser(app: String, id: String) throws(StoreError) {
         let key = Key(app: app, value: id)
         try flush(key)
-        storedMatches = [:]
+        storeChanged()
+        memberLists = [:]
         try base.deleteUser(app: app, id: id)
         entries[key] = .deleted
     }
@@ -380,10 +609,12 @@ public final class RunState: ProvisioningStore {
         let old = Key(app: app, value: id)
         try flush(old)
         try flush(Key(app: app, value: newID))
-        storedMatches = [:]
+        storeChanged()
+        memberLists = [:]
         try base.renameUser(app: app, from: id, to: newID)
         entries[old] = nil
         entries[Key(app: app, value: newID)] = nil
+        // (`flush` took both out of the compact tier.)
     }
 
     public func userCount(app: String, activeOnly: Bool) throws(StoreError) -> Int {
@@ -393,7 +624,17 @@ public final class RunState: ProvisioningStore {
 
     public func markSeen(app: String, id: String, run: Int64) throws(StoreError) {
         seen[Key(app: app, value: id)] = run
+        // Bounded like the rest: the marks of users the store already has go out in a batch.
+        guard seen.count >= Self.seenLimit else { return }
+        let written = seen.filter { !dirty.contains($0.key) }
+        guard written.count >= Self.seenLimit / 2 else { return }
+        try willWriteBack?()
+        try flushSeen(written)
+        for key in written.keys { seen[key] = nil }
     }
+
+    /// The most seen marks held (their users' ids) before those the store can take are written.
+    static let seenLimit = 16_384
 
     public func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {
         try flushUsers()
@@ -446,11 +687,14 @@ public final class RunState: ProvisioningStore {
         }
     }
 
-    private func unindex(_ key: Key) {
-        guard dirty.contains(key), case .present(let user, _)? = entries[key] else { return }
-        byUserName[Key(app: user.app, value: user.userName.lowercased())]?.remove(user.id)
-        if let externalID = user.externalID { byExternalID[Key(app: user.app, value: externalID)]?.remove(user.id) }
-        if let email = user.email { byEmail[Key(app: user.app, value: email.lowercased())]?.remove(user.id) }
+    private func unindex(_ user: LocalUser) {
+        unindex(app: user.app, id: user.id, attributes: user.attributes)
+    }
+
+    private func unindex(app: String, id: String, attributes: [String: String]) {
+        byUserName[Key(app: app, value: (attributes["userName"] ?? "").lowercased())]?.remove(id)
+        if let externalID = attributes["externalId"] { byExternalID[Key(app: app, value: externalID)]?.remove(id) }
+        if let email = attributes["email"] { byEmail[Key(app: app, value: email.lowercased())]?.remove(id) }
     }
 }
 
