@@ -255,7 +255,26 @@ final class PostgresRows {
         return String(cString: PQgetvalue(result, row, column))
     }
 
-    func int64(_ row: Int32, _ column: Int32) -> Int64? { text(row, column).flatMap { Int64($0) } }
+    /// A bigint column, read from its digits without building a `String`.
+    func int64(_ row: Int32, _ column: Int32) -> Int64? {
+        guard let digits = bytes(row, column), !digits.isEmpty, digits.count <= 20 else { return nil }
+        var index = 0
+        let negative = digits[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < digits.count else { return nil }
+        var value: Int64 = 0
+        while index < digits.count {
+            let digit = digits[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflowTimes) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowSum) =
+                negative ? times.subtractingReportingOverflow(Int64(digit)) : times.addingReportingOverflow(Int64(digit))
+            guard !overflowTimes, !overflowSum else { return nil }
+            value = sum
+            index += 1
+        }
+        return value
+    }
 
     func bool(_ row: Int32, _ column: Int32) -> Bool? { text(row, column).map { $0 == "t" } }
 

@@ -204,3 +204,37 @@ extension PostgresStore: StoreQueries {
         try db.query("DELETE FROM events WHERE time_ms < $1", [String(cutoff.millisecondsSince1970)]).changed
     }
 }
+
+extension PostgresStore: EventRowSource {
+    /// The rows of `forEachEvent`, their text columns borrowed from libpq's result buffers.
+    public func forEachEventRow(_ filter: ReportFilter, _ body: (EventRow) throws -> Void) throws {
+        var parameters = Parameters()
+        let clause = Self.whereClause(try resolvingApps(filter), &parameters)
+        var spans: [StoredChangeSpan] = []
+        try db.forEachRow(
+            "SELECT \(Self.eventReadColumns) FROM events \(clause) ORDER BY time_ms, seq", parameters.values
+        ) { rows, index in
+            func row() -> String { "table events, row \(rows.int64(index, 11) ?? 0)" }
+            let changes: EventRowChanges
+            if let stored = rows.bytes(index, 9) {
+                changes =
+                    StoredChangeSpan.scan(stored, into: &spans)
+                    ? .spans(json: stored, spans) : .decoded(try readChanges(rows, index, 9, row: row()))
+            } else {
+                changes = .decoded([])
+            }
+            guard let action = ProvisioningAction(storedBytes: rows.bytes(index, 6)) else {
+                throw db.corrupt("\(row()): unknown action '\(rows.text(index, 6) ?? "")'")
+            }
+            guard let status = EventStatus(storedBytes: rows.bytes(index, 7)) else {
+                throw db.corrupt("\(row()): unknown status '\(rows.text(index, 7) ?? "")'")
+            }
+            try body(
+                EventRow(
+                    time: rows.int64(index, 0) ?? 0, run: rows.int64(index, 1) ?? 0, app: rows.bytes(index, 2),
+                    user: rows.bytes(index, 3), userID: rows.bytes(index, 4), externalID: rows.bytes(index, 5),
+                    action: action, status: status, reason: rows.bytes(index, 8), changes: changes,
+                    source: rows.bytes(index, 10)))
+        }
+    }
+}

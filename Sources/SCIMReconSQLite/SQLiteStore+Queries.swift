@@ -238,11 +238,11 @@ extension SQLiteStore: EventRowSource {
             } else {
                 changes = .decoded([])
             }
-            guard let action = Self.action(statement.bytes(6)) else {
+            guard let action = ProvisioningAction(storedBytes: statement.bytes(6)) else {
                 throw db.corrupt(
                     "table events, row \(statement.int64(11) ?? 0): unknown action '\(statement.text(6) ?? "")'")
             }
-            guard let status = Self.status(statement.bytes(7)) else {
+            guard let status = EventStatus(storedBytes: statement.bytes(7)) else {
                 throw db.corrupt(
                     "table events, row \(statement.int64(11) ?? 0): unknown status '\(statement.text(7) ?? "")'")
             }
@@ -253,18 +253,6 @@ extension SQLiteStore: EventRowSource {
                     action: action, status: status, reason: statement.bytes(8), changes: changes,
                     source: statement.bytes(10)))
         }
-    }
-
-    /// The action a stored column names (nil for NULL or an unknown one). The bytes become a small
-    /// `String` (held inline, no allocation) for the enum's own comparison.
-    static func action(_ bytes: UnsafeBufferPointer<UInt8>?) -> ProvisioningAction? {
-        guard let bytes, bytes.count <= 15 else { return nil }
-        return ProvisioningAction(rawValue: String(decoding: bytes, as: UTF8.self))
-    }
-
-    static func status(_ bytes: UnsafeBufferPointer<UInt8>?) -> EventStatus? {
-        guard let bytes, bytes.count <= 15 else { return nil }
-        return EventStatus(rawValue: String(decoding: bytes, as: UTF8.self))
     }
 }
 

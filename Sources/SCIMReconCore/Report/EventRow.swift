@@ -177,6 +177,22 @@ public struct StoredChangeSpan: Equatable, Sendable {
 }
 
 /// A store that can hand its history rows over as `EventRow`s (the SQLite store does).
+extension ProvisioningAction {
+    /// The action a stored column names (nil for NULL or an unknown one). The bytes become a small
+    /// `String` (held inline, no allocation) for the enum's own comparison.
+    public init?(storedBytes bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes, bytes.count <= 15 else { return nil }
+        self.init(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+extension EventStatus {
+    public init?(storedBytes bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes, bytes.count <= 15 else { return nil }
+        self.init(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+}
+
 public protocol EventRowSource: StoreQueries {
     /// The rows `forEachEvent` would read for `filter`, in the same order, with the same checks.
     func forEachEventRow(_ filter: ReportFilter, _ body: (EventRow) throws -> Void) throws
