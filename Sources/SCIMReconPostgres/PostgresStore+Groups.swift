@@ -49,6 +49,20 @@ extension PostgresStore {
             [app, groupID, userID])
     }
 
+    /// One statement for the batch: the pairs as two arrays.
+    public func addMembers(app: String, _ pairs: [(groupID: String, userID: String)]) throws(StoreError) {
+        guard pairs.count > 1 else {
+            if let pair = pairs.first { try addMember(app: app, groupID: pair.groupID, userID: pair.userID) }
+            return
+        }
+        try db.query(
+            """
+            INSERT INTO memberships(app, group_id, user_id)
+            SELECT $1, group_id, user_id FROM unnest($2::text[], $3::text[]) AS p(group_id, user_id)
+            ON CONFLICT DO NOTHING
+            """, [app, textArray(pairs.map(\.groupID)), textArray(pairs.map(\.userID))])
+    }
+
     public func removeMember(app: String, groupID: String, userID: String) throws(StoreError) {
         try db.query(
             "DELETE FROM memberships WHERE app = $1 AND group_id = $2 AND user_id = $3", [app, groupID, userID])

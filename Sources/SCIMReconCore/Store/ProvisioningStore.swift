@@ -52,6 +52,9 @@ public protocol ProvisioningStore: AnyObject {
     func deleteGroup(app: String, id: String) throws(StoreError)
     func members(app: String, groupID: String) throws(StoreError) -> [String]
     func addMember(app: String, groupID: String, userID: String) throws(StoreError)
+    /// Adds memberships of `app` in one batch (a pair already there stays as it is): the run's
+    /// cache writes a chunk of group PATCHes' additions at once.
+    func addMembers(app: String, _ pairs: [(groupID: String, userID: String)]) throws(StoreError)
     func removeMember(app: String, groupID: String, userID: String) throws(StoreError)
     /// Display names of the groups a user belongs to.
     func groupNames(app: String, userID: String) throws(StoreError) -> [String]
@@ -100,6 +103,10 @@ extension ProvisioningStore {
 
     public func markSeen(app: String, ids: [String], run: Int64) throws(StoreError) {
         for id in ids { try markSeen(app: app, id: id, run: run) }
+    }
+
+    public func addMembers(app: String, _ pairs: [(groupID: String, userID: String)]) throws(StoreError) {
+        for pair in pairs { try addMember(app: app, groupID: pair.groupID, userID: pair.userID) }
     }
 
     /// Whether one replayed record was already applied for `app`.

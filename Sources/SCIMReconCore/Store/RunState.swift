@@ -128,6 +128,10 @@ public final class RunState: ProvisioningStore {
     private var groups: [Key: LocalGroup?] = [:]
     private var memberLists: [Key: Set<String>] = [:]
     static let groupLimit = 512
+    /// Memberships added and not yet written, in order (`memberLimit` at most): written before
+    /// anything else touches the memberships table, and at every flush.
+    private var pendingMembers: [(app: String, groupID: String, userID: String)] = []
+    static let memberLimit = 1_024
 
     struct MatchCacheKey: Hashable {
         var app: String
@@ -198,6 +202,21 @@ public final class RunState: ProvisioningStore {
         storeChanged()
         groups = [:]
         memberLists = [:]
+        pendingMembers = []
+    }
+
+    /// Writes the memberships added since the last time, an app's in one batch.
+    private func flushMembers() throws(StoreError) {
+        guard !pendingMembers.isEmpty else { return }
+        try willWriteBack?()
+        var byApp: [String: [(groupID: String, userID: String)]] = [:]
+        var order: [String] = []
+        for pending in pendingMembers {
+            if byApp[pending.app] == nil { order.append(pending.app) }
+            byApp[pending.app, default: []].append((pending.groupID, pending.userID))
+        }
+        for app in order { try base.addMembers(app: app, byApp[app] ?? []) }
+        pendingMembers = []
     }
 
     /// What the run learnt of the store's users no longer holds: it wrote some.
@@ -208,6 +227,7 @@ public final class RunState: ProvisioningStore {
 
     /// Writes every dirty user, pending mark and event to the store (inside its transaction).
     public func flush() throws(StoreError) {
+        try flushMembers()
         try flushUsers()
         try flushEvents()
         try flushMarks()
@@ -394,6 +414,7 @@ public final class RunState: ProvisioningStore {
     }
 
     public func deleteGroup(app: String, id: String) throws(StoreError) {
+        try flushMembers()
         try base.deleteGroup(app: app, id: id)
         let key = Key(app: app, value: id)
         groups[key] = .some(nil)
@@ -404,6 +425,7 @@ public final class RunState: ProvisioningStore {
     public func members(app: String, groupID: String) throws(StoreError) -> [String] {
         let key = Key(app: app, value: groupID)
         if let known = memberLists[key] { return known.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        try flushMembers()
         let found = try base.members(app: app, groupID: groupID)
         if memberLists.count >= Self.groupLimit { memberLists = [:] }
         memberLists[key] = Set(found)
@@ -411,17 +433,20 @@ public final class RunState: ProvisioningStore {
     }
 
     public func addMember(app: String, groupID: String, userID: String) throws(StoreError) {
-        try base.addMember(app: app, groupID: groupID, userID: userID)
+        pendingMembers.append((app, groupID, userID))
         memberLists[Key(app: app, value: groupID)]?.insert(userID)
+        if pendingMembers.count >= Self.memberLimit { try flushMembers() }
     }
 
     public func removeMember(app: String, groupID: String, userID: String) throws(StoreError) {
+        try flushMembers()
         try base.removeMember(app: app, groupID: groupID, userID: userID)
         memberLists[Key(app: app, value: groupID)]?.remove(userID)
     }
 
     public func groupNames(app: String, userID: String) throws(StoreError) -> [String] {
-        try base.groupNames(app: app, userID: userID)
+        try flushMembers()
+        return try base.groupNames(app: app, userID: userID)
     }
     public func appliedFingerprints(app: String, among fingerprints: [Fingerprint]) throws(StoreError)
         -> Set<Fingerprint>
@@ -599,6 +624,7 @@ public final class RunState: ProvisioningStore {
     public func deleteUser(app: String, id: String) throws(StoreError) {
         let key = Key(app: app, value: id)
         try flush(key)
+        try flushMembers()
         storeChanged()
         memberLists = [:]
         try base.deleteUser(app: app, id: id)
@@ -609,6 +635,7 @@ public final class RunState: ProvisioningStore {
         let old = Key(app: app, value: id)
         try flush(old)
         try flush(Key(app: app, value: newID))
+        try flushMembers()
         storeChanged()
         memberLists = [:]
         try base.renameUser(app: app, from: id, to: newID)
