@@ -268,7 +268,8 @@ final class PostgresRows {
             guard digit < 10 else { return nil }
             let (times, overflowTimes) = value.multipliedReportingOverflow(by: 10)
             let (sum, overflowSum) =
-                negative ? times.subtractingReportingOverflow(Int64(digit)) : times.addingReportingOverflow(Int64(digit))
+                negative
+                ? times.subtractingReportingOverflow(Int64(digit)) : times.addingReportingOverflow(Int64(digit))
             guard !overflowTimes, !overflowSum else { return nil }
             value = sum
             index += 1

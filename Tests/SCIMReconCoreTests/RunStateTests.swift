@@ -14,7 +14,8 @@ import Testing
             app: "Okta", id: id, attributes: ["userName": userName, "externalId": externalID, "email": email],
             active: true,
             scim: JSONObject([
-                "id": .string(id), "userName": .string(userName), "emails": .array([.object(JSONObject(["value": .string(email)]))]),
+                "id": .string(id), "userName": .string(userName),
+                "emails": .array([.object(JSONObject(["value": .string(email)]))]),
                 "zLast": .number("1.50"), "aFirst": .bool(false),
             ]))
     }
@@ -39,7 +40,8 @@ import Testing
         try state.saveUser(user("u3", "cy@example.org", externalID: "e3", email: "cy@example.org"))
         try state.saveUser(renamed)
         try state.saveUser(user("u4", "di@example.org", externalID: "e4", email: "di@example.org"))
-        #expect(try state.findUser(app: "Okta", by: .userName, value: "ada@example.org").isEmpty, "found by its old name")
+        #expect(
+            try state.findUser(app: "Okta", by: .userName, value: "ada@example.org").isEmpty, "found by its old name")
         #expect(try state.findUser(app: "Okta", by: .externalId, value: "e1").isEmpty, "found by its old externalId")
         #expect(try state.findUser(app: "Okta", by: .externalId, value: "e9") == [renamed])
         #expect(try state.findUser(app: "Okta", by: .id, value: "u1") == [renamed])

@@ -44,7 +44,8 @@ public final class RunState: ProvisioningStore {
             active = user.active
             disabledAt = user.disabledAt
             deleteAfter = user.deleteAfter
-            let attributes = JSONObject(user.attributes.map { JSONObject.Member(key: $0.key, value: .string($0.value)) })
+            let attributes = JSONObject(
+                user.attributes.map { JSONObject.Member(key: $0.key, value: .string($0.value)) })
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1_024)
             JSONWriter.write(.array([.object(attributes), .object(user.scim)]), sortedKeys: false, into: &buffer)
