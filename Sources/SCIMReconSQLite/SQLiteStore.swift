@@ -85,8 +85,11 @@ public final class SQLiteStore: ProvisioningStore {
         // 16 MiB of page cache: past that, pages come from the OS's cache at a small cost. With the
         // run cache's compact tier (16 MB more, which saves most page writes) the run's peak
         // memory stays under 100 MB however large the store and the log.
-        try db.execute("PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;")
+        try db.execute("PRAGMA cache_size=\(Self.pageCacheSize); PRAGMA temp_store=MEMORY;")
     }
+
+    /// The page cache a store works with, as `PRAGMA cache_size` takes it (negative: KiB).
+    static let pageCacheSize = -16_384
 
     private func userVersion() throws(StoreError) -> Int {
         let statement = try db.statement("PRAGMA user_version")
