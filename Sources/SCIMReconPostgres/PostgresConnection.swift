@@ -43,7 +43,10 @@ final class PostgresConnection {
         // were before it (often empty); a plan cached from those would walk every user of the
         // app for each look-up by key. Each execution is planned for its values and the table's
         // size now instead: a fraction of a millisecond for these statements.
-        try execute("SET plan_cache_mode = force_custom_plan")
+        // A cursor is always read to its end, so it is planned for all its rows, not the first
+        // tenth: otherwise a one-user report walks the whole history in time order to skip sorting
+        // its ten rows (80 ms at 200k events, against 0.3 ms for the index look-ups).
+        try execute("SET plan_cache_mode = force_custom_plan; SET cursor_tuple_fraction = 1.0")
     }
 
     deinit { PQfinish(handle) }
@@ -125,26 +128,65 @@ final class PostgresConnection {
 
     /// Streams the rows of a query through a cursor, `batch` rows a round trip, so that memory
     /// holds one batch and `body` may run other statements on this connection meanwhile.
+    /// Reads a query's rows through a cursor, `batch` at a time.
+    ///
+    /// The next batch is asked for before the rows of this one are handed to `body`, so the server
+    /// reads and formats it while the client writes the report: on two cores a full report no
+    /// longer waits for the server between batches.
     func forEachRow(
         _ sql: String, _ values: [String?] = [], batch: Int = 2_000, _ body: (PostgresRows, Int32) throws -> Void
     ) throws {
         let ownTransaction = !inTransaction
         if ownTransaction { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+        var inFlight = false
         do {
             cursors += 1
             let cursor = "c\(cursors)"
+            let fetch = "FETCH \(batch) FROM \(cursor)"
             try queryOnce("DECLARE \(cursor) NO SCROLL CURSOR FOR \(sql)", values)
+            var rows = try query(fetch)
             while true {
-                let rows = try query("FETCH \(batch) FROM \(cursor)")
+                let last = rows.count < batch
+                if !last {
+                    guard PQsendQuery(handle, fetch) == 1 else { throw failure(sql: fetch) }
+                    inFlight = true
+                }
                 for row in 0..<rows.count { try body(rows, row) }
-                if rows.count < batch { break }
+                if last { break }
+                inFlight = false
+                rows = try receive(sql: fetch)
             }
             try execute("CLOSE \(cursor)")
             if ownTransaction { try execute("COMMIT") }
         } catch {
+            if inFlight { while let result = PQgetResult(handle) { PQclear(result) } }
             if ownTransaction { try? execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// The rows of the command sent with `PQsendQuery`, once its results are all in.
+    private func receive(sql: String) throws(StoreError) -> PostgresRows {
+        var rows: OpaquePointer?
+        var failed: StoreError?
+        while let result = PQgetResult(handle) {
+            if failed == nil, rows == nil {
+                do {
+                    try check(result, sql: sql)
+                    rows = result
+                    continue
+                } catch {
+                    failed = error
+                }
+            }
+            PQclear(result)
+        }
+        if let failed {
+            if let rows { PQclear(rows) }
+            throw failed
+        }
+        guard let rows else { throw failure(sql: sql) }
+        return PostgresRows(rows)
     }
 
     // MARK: COPY

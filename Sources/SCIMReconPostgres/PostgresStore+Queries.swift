@@ -94,13 +94,13 @@ extension PostgresStore: StoreQueries {
 
     /// One row selecting `eventReadColumns`; a value that is not one the store writes is damage.
     func readEvent(_ rows: PostgresRows, _ index: Int32) throws(StoreError) -> ProvisioningEvent {
-        let row = "table events, row \(rows.int64(index, 11) ?? 0)"
-        let changes = try readChanges(rows, index, 9, row: row)
-        guard let action = rows.text(index, 6).flatMap(ProvisioningAction.init(rawValue:)) else {
-            throw db.corrupt("\(row): unknown action '\(rows.text(index, 6) ?? "")'")
+        func row() -> String { "table events, row \(rows.int64(index, 11) ?? 0)" }
+        let changes = try readChanges(rows, index, 9, row: row())
+        guard let action = ProvisioningAction(storedBytes: rows.bytes(index, 6)) else {
+            throw db.corrupt("\(row()): unknown action '\(rows.text(index, 6) ?? "")'")
         }
-        guard let status = rows.text(index, 7).flatMap(EventStatus.init(rawValue:)) else {
-            throw db.corrupt("\(row): unknown status '\(rows.text(index, 7) ?? "")'")
+        guard let status = EventStatus(storedBytes: rows.bytes(index, 7)) else {
+            throw db.corrupt("\(row()): unknown status '\(rows.text(index, 7) ?? "")'")
         }
         return ProvisioningEvent(
             time: Timestamp(millisecondsSince1970: rows.int64(index, 0) ?? 0), run: rows.int64(index, 1) ?? 0,
@@ -109,14 +109,16 @@ extension PostgresStore: StoreQueries {
             changes: changes, source: rows.text(index, 10) ?? "")
     }
 
-    func readChanges(_ rows: PostgresRows, _ index: Int32, _ column: Int32, row: String) throws(StoreError)
+    func readChanges(
+        _ rows: PostgresRows, _ index: Int32, _ column: Int32, row: @autoclosure () -> String
+    ) throws(StoreError)
         -> [AttributeChange]
     {
-        guard let stored = try json(rows, index, column, name: "changes", at: row) else { return [] }
-        guard let array = stored.arrayValue else { throw db.corrupt("\(row): column changes is not a JSON array") }
+        guard let stored = try json(rows, index, column, name: "changes", at: row()) else { return [] }
+        guard let array = stored.arrayValue else { throw db.corrupt("\(row()): column changes is not a JSON array") }
         return try array.map { item throws(StoreError) in
             guard let object = item.objectValue, let attribute = object["attribute"]?.stringValue else {
-                throw db.corrupt("\(row): a change has no attribute")
+                throw db.corrupt("\(row()): a change has no attribute")
             }
             return AttributeChange(
                 attribute: attribute, old: object["old"]?.stringValue, new: object["new"]?.stringValue)

@@ -95,13 +95,15 @@ extension SQLiteStore: StoreQueries {
 
     /// One row of the events query; a value that is not one the store writes is corruption.
     func readEvent(_ statement: SQLiteStatement) throws(StoreError) -> ProvisioningEvent {
-        let row = "table events, row \(statement.int64(11) ?? 0)"
+        func row() -> String { "table events, row \(statement.int64(11) ?? 0)" }
         var changes: [AttributeChange] = []
-        if let stored = try statement.json(9, with: &parser, row: row) {
-            guard let array = stored.arrayValue else { throw db.corrupt("\(row): column changes is not a JSON array") }
+        if let stored = try statement.json(9, with: &parser, row: row()) {
+            guard let array = stored.arrayValue else {
+                throw db.corrupt("\(row()): column changes is not a JSON array")
+            }
             for item in array {
                 guard let object = item.objectValue, let attribute = object["attribute"]?.stringValue else {
-                    throw db.corrupt("\(row): a change has no attribute")
+                    throw db.corrupt("\(row()): a change has no attribute")
                 }
                 changes.append(
                     AttributeChange(
@@ -109,10 +111,10 @@ extension SQLiteStore: StoreQueries {
             }
         }
         guard let action = statement.text(6).flatMap(ProvisioningAction.init(rawValue:)) else {
-            throw db.corrupt("\(row): unknown action '\(statement.text(6) ?? "")'")
+            throw db.corrupt("\(row()): unknown action '\(statement.text(6) ?? "")'")
         }
         guard let status = statement.text(7).flatMap(EventStatus.init(rawValue:)) else {
-            throw db.corrupt("\(row): unknown status '\(statement.text(7) ?? "")'")
+            throw db.corrupt("\(row()): unknown status '\(statement.text(7) ?? "")'")
         }
         return ProvisioningEvent(
             time: Timestamp(millisecondsSince1970: statement.int64(0) ?? 0), run: statement.int64(1) ?? 0,

@@ -39,6 +39,8 @@ struct BenchTarget {
         case seconds
         /// Our peak RSS under `bound` MB.
         case megabytes
+        /// Our median under `bound` times the sum of these results' medians.
+        case sum(of: [String])
     }
 }
 

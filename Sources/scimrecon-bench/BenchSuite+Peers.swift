@@ -130,8 +130,42 @@ extension BenchSuite {
             BenchTarget(
                 name: "peak memory under 100 MB at \(Figures.count(memoryEvents)) records", ours: memoryName,
                 kind: .megabytes, bound: 100))
+        if results.contains(where: { $0.name.hasPrefix(Self.postgres) }) { list += postgresTargets }
         return list
     }
+
+    /// Issue 13's targets, when `--postgres` measured them: each against SQLite's figure in this run.
+    var postgresTargets: [BenchTarget] {
+        var list = [
+            BenchTarget(
+                name: "PostgreSQL: log replay (\(Figures.count(options.events))) within 1.5× of SQLite's",
+                ours: Self.postgres + "import log, empty store", kind: .ratio(peer: "import log, empty store"),
+                bound: 1.5)
+        ]
+        for format in ["jsonl", "json", "csv", "xml"] {
+            list.append(
+                BenchTarget(
+                    name: "PostgreSQL: report \(format) at least as fast as SQLite's",
+                    ours: Self.postgres + "report \(format), all events",
+                    kind: .ratio(peer: "report \(format), all events"), bound: 1))
+        }
+        for report in [Self.oneUserReport, Self.wildcardReport] {
+            list.append(
+                BenchTarget(
+                    name: "PostgreSQL: \(report) at least as fast as SQLite's", ours: Self.postgres + report,
+                    kind: .ratio(peer: report), bound: 1))
+        }
+        list.append(
+            BenchTarget(
+                name: "PostgreSQL: two apps at once in less than their sum",
+                ours: Self.postgres + "import log, apps A and B at once",
+                kind: .sum(of: [Self.postgres + "import log, app A alone", Self.postgres + "import log, app B alone"]),
+                bound: 1))
+        return list
+    }
+
+    /// The prefix of the results measured against PostgreSQL.
+    static let postgres = "PostgreSQL: "
 }
 
 /// A figure measured once on earlier code, that a target compares with.

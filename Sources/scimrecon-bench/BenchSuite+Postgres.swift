@@ -41,8 +41,14 @@ extension BenchSuite {
         }
         unlink(reportFile)
         try measure(
-            "PostgreSQL: report --user (1 user), json", items: 0, unit: "", runs: max(5, options.runs),
+            Self.postgres + Self.oneUserReport, items: 0, unit: "", runs: max(5, options.runs),
             [binary, "report", "--store", url, "--user", "user\(users / 2)@contoso.example", "--format", "json"])
+        try measure(
+            Self.postgres + Self.wildcardReport, items: 0, unit: "", runs: max(5, options.runs),
+            [
+                binary, "report", "--store", url, "--user", "user\(users / 3)*", "--since", "2026-12-02",
+                "--action", "delete", "--format", "csv",
+            ])
 
         // Two runners: the same log replayed for two applications, one after the other, then at once.
         let one = [binary, "import", logPath, "--format", "scim-log", "--store", url, "--force", "--app"]

@@ -50,6 +50,13 @@ extension BenchSuite {
         case .seconds:
             return "| \(target.name) | \(mine) | | \(mine) | < \(Figures.duration(target.bound)) | "
                 + "\(ours.median < target.bound ? "yes" : "no") |"
+        case .sum(let names):
+            let parts = names.compactMap { name in results.first { $0.name == name }?.median }
+            guard parts.count == names.count else { return "| \(target.name) | \(mine) | not run | | | - |" }
+            let total = parts.reduce(0, +)
+            let ratio = ours.median / max(total, 1e-9)
+            return "| \(target.name) | \(mine) | \(Figures.duration(total)) (sum) | \(Figures.fixed(ratio, 2))× | "
+                + "< \(Figures.fixed(target.bound, 2))× | \(ratio < target.bound ? "yes" : "no") |"
         case .megabytes:
             let megabytes = Double(ours.peakBytes) / 1_048_576
             return "| \(target.name) | \(Figures.fixed(megabytes, 1)) MB | | \(Figures.fixed(megabytes, 1)) MB | "
