@@ -153,6 +153,27 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 }
 
 extension String {
+    /// Whether this string sorts before `other` by their UTF-8 bytes: the order of SQLite's
+    /// `BINARY` and PostgreSQL's `"C"` collation, compared over contiguous bytes (the generic
+    /// `utf8.lexicographicallyPrecedes` walks the views one index at a time).
+    public func precedesByUTF8(_ other: String) -> Bool {
+        var left = self
+        var right = other
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in
+                let common = Swift.min(leftBytes.count, rightBytes.count)
+                var offset = 0
+                while offset < common {
+                    let a = leftBytes[offset]
+                    let b = rightBytes[offset]
+                    if a != b { return a < b }
+                    offset += 1
+                }
+                return leftBytes.count < rightBytes.count
+            }
+        }
+    }
+
     /// Case-insensitive comparison the way SCIM compares attribute names and case-inexact values.
     ///
     /// Attribute names are ASCII almost always, so bytes are folded directly; only a string with

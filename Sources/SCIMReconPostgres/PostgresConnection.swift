@@ -63,12 +63,14 @@ final class PostgresConnection {
         return lines.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
+    /// Whether a transaction is open (or a command is on its way, which only happens inside one).
     var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
 
     // MARK: Statements
 
     /// Runs SQL without parameters (one or more statements; no rows wanted).
     func execute(_ sql: String) throws(StoreError) {
+        settle()
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
@@ -76,6 +78,7 @@ final class PostgresConnection {
 
     /// Runs SQL without parameters (one or more statements) and returns the last one's rows.
     func simpleQuery(_ sql: String) throws(StoreError) -> PostgresRows {
+        settle()
         let result = PQexec(handle, sql)
         do {
             try check(result, sql: sql)
@@ -89,6 +92,7 @@ final class PostgresConnection {
     /// Runs `sql` (`$1`, `$2`… bound to `values`, NULL for nil) as a cached prepared statement.
     @discardableResult
     func query(_ sql: String, _ values: [String?] = []) throws(StoreError) -> PostgresRows {
+        settle()
         let name: String
         if let known = prepared[sql] {
             name = known
@@ -114,6 +118,7 @@ final class PostgresConnection {
     /// Runs `sql` once, unprepared (statements built with a varying number of parameters).
     @discardableResult
     func queryOnce(_ sql: String, _ values: [String?]) throws(StoreError) -> PostgresRows {
+        settle()
         let result = Self.withOptionalCStrings(values) { pointers in
             PQexecParams(handle, sql, Int32(values.count), nil, pointers, nil, nil, 0)
         }
@@ -127,41 +132,66 @@ final class PostgresConnection {
     }
 
     /// Streams the rows of a query through a cursor, `batch` rows a round trip, so that memory
-    /// holds one batch and `body` may run other statements on this connection meanwhile.
-    /// Reads a query's rows through a cursor, `batch` at a time.
+    /// holds one batch; `body` may run other statements on this connection meanwhile.
     ///
     /// The next batch is asked for before the rows of this one are handed to `body`, so the server
     /// reads and formats it while the client writes the report: on two cores a full report no
-    /// longer waits for the server between batches.
+    /// longer waits for the server between batches. A statement `body` runs first receives that
+    /// batch and keeps it aside (`settle`), since a connection answers one command at a time.
     func forEachRow(
         _ sql: String, _ values: [String?] = [], batch: Int = 2_000, _ body: (PostgresRows, Int32) throws -> Void
     ) throws {
         let ownTransaction = !inTransaction
         if ownTransaction { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
-        var inFlight = false
+        cursors += 1
+        let token = cursors
+        let cursor = "c\(token)"
+        let fetch = "FETCH \(batch) FROM \(cursor)"
+        defer {
+            // A batch sent ahead of an error is received and dropped.
+            if sentAhead == token { settle() }
+            parked[token] = nil
+        }
         do {
-            cursors += 1
-            let cursor = "c\(cursors)"
-            let fetch = "FETCH \(batch) FROM \(cursor)"
             try queryOnce("DECLARE \(cursor) NO SCROLL CURSOR FOR \(sql)", values)
             var rows = try query(fetch)
             while true {
                 let last = rows.count < batch
                 if !last {
+                    settle()
                     guard PQsendQuery(handle, fetch) == 1 else { throw failure(sql: fetch) }
-                    inFlight = true
+                    sentAhead = token
                 }
                 for row in 0..<rows.count { try body(rows, row) }
                 if last { break }
-                inFlight = false
-                rows = try receive(sql: fetch)
+                if let kept = parked.removeValue(forKey: token) {
+                    rows = try kept.get()
+                } else {
+                    sentAhead = nil
+                    rows = try receive(sql: fetch)
+                }
             }
             try execute("CLOSE \(cursor)")
             if ownTransaction { try execute("COMMIT") }
         } catch {
-            if inFlight { while let result = PQgetResult(handle) { PQclear(result) } }
             if ownTransaction { try? execute("ROLLBACK") }
             throw error
+        }
+    }
+
+    /// The cursor (by number) whose next batch is on its way, not yet received.
+    private var sentAhead: Int?
+    /// Batches received ahead of their cursor's turn, because another statement came first.
+    private var parked: [Int: Result<PostgresRows, StoreError>] = [:]
+
+    /// Receives a batch sent ahead, so the connection can take another command.
+    private func settle() {
+        guard let token = sentAhead else { return }
+        sentAhead = nil
+        do {
+            parked[token] = .success(try receive(sql: "FETCH"))
+        } catch {
+            parked[token] = .failure(error)
         }
     }
 
@@ -193,6 +223,7 @@ final class PostgresConnection {
 
     /// Sends `lines` (each a row in COPY's text format, ending in a newline) to `COPY … FROM STDIN`.
     func copy(_ sql: String, _ lines: [UInt8]) throws(StoreError) {
+        settle()
         let start = PQexec(handle, sql)
         let status = PQresultStatus(start)
         PQclear(start)

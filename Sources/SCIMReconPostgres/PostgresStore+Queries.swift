@@ -79,6 +79,12 @@ extension PostgresStore: StoreQueries {
         return Int(try db.queryOnce("SELECT count(*) FROM events \(clause)", parameters.values).int64(0, 0) ?? 0)
     }
 
+    public func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool {
+        var parameters = Parameters()
+        let clause = Self.whereClause(try resolvingApps(filter), &parameters)
+        return try db.queryOnce("SELECT 1 FROM events \(clause) LIMIT 1", parameters.values).count > 0
+    }
+
     static let eventReadColumns =
         "time_ms, run, app, user_name, user_id, external_id, action, status, reason, changes, source, seq"
 

@@ -80,6 +80,13 @@ extension SQLiteStore: StoreQueries {
         return Int(statement.int64(0) ?? 0)
     }
 
+    public func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool {
+        let (clause, values) = Self.whereClause(try resolvingApps(filter))
+        let statement = try db.statement("SELECT 1 FROM events \(clause) LIMIT 1")
+        statement.bind(values)
+        return try statement.step()
+    }
+
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
         let filter = try resolvingApps(filter)
         let (clause, values) = Self.whereClause(filter)

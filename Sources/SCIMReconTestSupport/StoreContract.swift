@@ -65,6 +65,7 @@ public enum StoreContract {
             try expect(try store.findUser(app: "A", by: .id, value: "2").isEmpty, "user 2 survived the rollback")
             try expect(try store.findUser(app: "A", by: .id, value: "1").count == 1, "user 1 was lost")
             try expect(try store.countEvents(ReportFilter()) == 0, "an event survived the rollback")
+            try expect(try !store.hasEvents(ReportFilter()), "an event survived the rollback (existence check)")
             try expect(!(try store.applications()).contains("Dropped App"), "an application survived the rollback")
         },
         Check(name: "an application keeps its first spelling whatever the case") { store in
@@ -209,6 +210,10 @@ public enum StoreContract {
             try expect(try store.countEvents(ReportFilter(actions: [.create])) == 1, "action filter")
             let window = ReportFilter(since: t0.adding(milliseconds: 10), until: t0.adding(milliseconds: 20))
             try expect(try store.countEvents(window) == 2, "since inclusive, until exclusive")
+            try expect(try store.hasEvents(window), "an existence check sees what the count counts")
+            try expect(
+                try !store.hasEvents(ReportFilter(users: ["nobody"], actions: [.create])),
+                "an existence check finds nothing where the count is zero")
             var changes: [AttributeChange] = []
             try store.forEachEvent(ReportFilter(users: ["b"])) { changes = $0.changes }
             try expect(changes == [.init(attribute: "email", old: nil, new: "x")], "changes read back: \(changes)")

@@ -147,6 +147,45 @@ import Testing
         #expect(try store.group(app: "Azure AD", id: "g1")?.displayName == "Staff")
     }
 
+    /// A PATCH that only adds members is applied without rebuilding the stored list; the same
+    /// additions sent with an operation that forces the general path give the same events.
+    @Test func addingMembersGivesTheEventsOfTheGeneralPath() throws {
+        func run(_ extra: [JSONValue]) throws -> (events: [ProvisioningEvent], members: [String]) {
+            let store = InMemoryStore()
+            let settings = ReconcileSettings(
+                job: "test", app: "Azure AD", mapping: .default, policy: .default, match: MatchKey.defaultOrder)
+            let engine = Reconciler(store: store, settings: settings, run: 1, now: Self.now)
+            for name in ["u1", "u2", "u3"] {
+                try engine.apply(try request("POST", "/Users", user("\(name)@x"), responseID: name))
+            }
+            let staff: JSONValue = ["displayName": "Staff", "members": [["value": "u1"]]]
+            try engine.apply(try request("POST", "/Groups", staff, responseID: "g1", line: 2))
+            let add: JSONValue = [
+                "op": "Add", "path": "members", "value": [["value": "u1"], ["value": "u2"], ["value": "u2"]],
+            ]
+            let more: JSONValue = ["op": "add", "path": "MEMBERS", "value": [["value": "u3", "display": "Three"]]]
+            let body: JSONValue = ["Operations": .array([add, more] + extra)]
+            let events = try recorded(engine) { try engine.apply(try request("PATCH", "/Groups/g1", body, line: 3)) }
+            return (events, try store.members(app: "Azure AD", groupID: "g1"))
+        }
+        let fast = try run([])
+        // Replacing the name with itself changes nothing, but takes the general path.
+        let general = try run([["op": "replace", "path": "displayName", "value": "Staff"]])
+        #expect(fast.events.map(\.action) == [.memberAdd, .memberAdd])
+        #expect(fast.events.map(\.userID) == ["u2", "u3"])
+        #expect(fast.events.map(\.user) == ["u2@x", "u3@x"])
+        #expect(fast.events == general.events)
+        #expect(fast.members == ["u1", "u2", "u3"])
+        #expect(general.members == fast.members)
+        // A bad member value fails the same way on both paths, and changes nothing.
+        let bad: JSONValue = ["op": "add", "path": "members", "value": [["display": "no value"]]]
+        let failedFast = try run([bad])
+        let failedGeneral = try run([bad, ["op": "replace", "path": "displayName", "value": "Staff"]])
+        #expect(failedFast.events.map(\.status) == failedGeneral.events.map(\.status))
+        #expect(failedFast.events.map(\.reason) == failedGeneral.events.map(\.reason))
+        #expect(failedFast.members == failedGeneral.members)
+    }
+
     @Test func aGroupPutClearsAnOmittedExternalIdAsAUserPutDoes() throws {
         let engine = reconciler()
         try engine.apply(

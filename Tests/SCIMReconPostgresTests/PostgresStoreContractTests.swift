@@ -166,4 +166,54 @@ import Testing
             #expect(read.first?.changes.first?.old == tricky)
         }
     }
+
+    /// A cursor's next batch is sent ahead while this one is read; a statement run for each row
+    /// (a user's groups, a count) takes its turn first and the batch waits for its cursor.
+    @Test func statementsRunWhileRowsAreReadInBatchesAnswerAndNoRowIsLost() throws {
+        try withFreshStore { store, _, _ in
+            let users = 4_500
+            try store.begin()
+            try store.saveGroup(
+                LocalGroup(app: "A", id: "g1", displayName: "Staff", externalID: nil, scim: JSONObject()))
+            try store.saveUsers(
+                (0..<users).map { index in
+                    LocalUser(
+                        app: "A", id: "u\(index)", attributes: ["userName": "user\(index)"], active: true,
+                        scim: JSONObject(["userName": .string("user\(index)")]))
+                })
+            try store.addMembers(app: "A", (0..<users).filter { $0 % 3 == 0 }.map { ("g1", "u\($0)") })
+            try store.appendEvents(
+                (0..<users).map { index in
+                    (
+                        ProvisioningEvent(
+                            time: Timestamp(millisecondsSince1970: Int64(index)), run: 1, app: "A",
+                            user: "user\(index)", userID: "u\(index)", externalID: nil, action: .create,
+                            status: .success, changes: [], source: "x:\(index)"), nil
+                    )
+                })
+            try store.commit()
+            var listed = 0
+            var inGroup = 0
+            try store.forEachUser(app: "A", user: nil) { _, groups in
+                listed += 1
+                if groups == ["Staff"] { inGroup += 1 }
+            }
+            #expect(listed == users)
+            #expect(inGroup == users / 3)
+            var times: [Int64] = []
+            var counted = 0
+            try store.reading {
+                try store.forEachEvent(ReportFilter()) { event in
+                    times.append(event.time.millisecondsSince1970)
+                    if times.count % 1_000 == 1 { counted = try store.countEvents(ReportFilter()) }
+                }
+            }
+            #expect(times == (0..<Int64(users)).map { $0 })
+            #expect(counted == users)
+            // A body that throws with a batch on its way leaves the connection usable.
+            struct Stop: Error {}
+            #expect(throws: Stop.self) { try store.forEachEvent(ReportFilter()) { _ in throw Stop() } }
+            #expect(try store.countEvents(ReportFilter()) == users)
+        }
+    }
 }

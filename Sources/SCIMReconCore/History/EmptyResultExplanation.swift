@@ -18,12 +18,12 @@ public enum EmptyResultExplanation {
             }
         }
         guard reasons.isEmpty else { return reasons }
-        guard try store.countEvents(filter) == 0 else { return [] }
+        guard try !store.hasEvents(filter) else { return [] }
         // Widen one part at a time and say which part excluded everything.
         var withoutTime = filter
         withoutTime.since = nil
         withoutTime.until = nil
-        if filter.since != nil || filter.until != nil, try store.countEvents(withoutTime) > 0 {
+        if filter.since != nil || filter.until != nil, try store.hasEvents(withoutTime) {
             var first: Timestamp?
             var last: Timestamp?
             try store.forEachEvent(withoutTime) { event in
@@ -42,14 +42,14 @@ public enum EmptyResultExplanation {
         var withoutStatus = filter
         withoutStatus.actions = []
         withoutStatus.statuses = []
-        if !filter.actions.isEmpty || !filter.statuses.isEmpty, try store.countEvents(withoutStatus) > 0 {
+        if !filter.actions.isEmpty || !filter.statuses.isEmpty, try store.hasEvents(withoutStatus) {
             reasons.append(
                 "no events with that action or status; without them \(try store.countEvents(withoutStatus)) match")
             return reasons
         }
         var withoutUser = filter
         withoutUser.users = []
-        if !filter.users.isEmpty, try store.countEvents(withoutUser) > 0 {
+        if !filter.users.isEmpty, try store.hasEvents(withoutUser) {
             let names = filter.users.map { "'\($0)'" }.joined(separator: ", ")
             var elsewhere = withoutUser
             elsewhere.apps = []
@@ -60,7 +60,7 @@ public enum EmptyResultExplanation {
                     + (otherApps > 0 ? "; \(otherApps) in other applications (drop --app to see them)" : ""))
             return reasons
         }
-        if try store.countEvents(ReportFilter()) == 0 {
+        if try !store.hasEvents(ReportFilter()) {
             reasons.append("the history is empty")
         }
         return reasons

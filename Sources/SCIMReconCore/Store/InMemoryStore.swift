@@ -173,9 +173,7 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
 
     public func members(app: String, groupID: String) throws(StoreError) -> [String] {
         // By UTF-8 bytes, as SQLite's BINARY and PostgreSQL's "C" collation order them.
-        (contents.memberships[UserKey(first: app, second: groupID)] ?? []).sorted {
-            $0.utf8.lexicographicallyPrecedes($1.utf8)
-        }
+        (contents.memberships[UserKey(first: app, second: groupID)] ?? []).sorted { $0.precedesByUTF8($1) }
     }
 
     public func addMember(app: String, groupID: String, userID: String) throws(StoreError) {
@@ -240,6 +238,7 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     }
 
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int { matchingEvents(filter).count }
+    public func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool { !matchingEvents(filter).isEmpty }
 
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
         for event in matchingEvents(filter) { try body(event) }

@@ -425,7 +425,7 @@ public final class RunState: ProvisioningStore {
     /// In the stores' order: by the ids' UTF-8 bytes (SQLite's BINARY, PostgreSQL's "C").
     public func members(app: String, groupID: String) throws(StoreError) -> [String] {
         let key = Key(app: app, value: groupID)
-        if let known = memberLists[key] { return known.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        if let known = memberLists[key] { return known.sorted { $0.precedesByUTF8($1) } }
         try flushMembers()
         let found = try base.members(app: app, groupID: groupID)
         if memberLists.count >= Self.groupLimit { memberLists = [:] }
@@ -740,6 +740,7 @@ extension RunState: StoreQueries {
     public func reading<T>(_ body: () throws -> T) throws -> T { try queries().reading(body) }
     public func applications() throws(StoreError) -> [String] { try queries().applications() }
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int { try queries().countEvents(filter) }
+    public func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool { try queries().hasEvents(filter) }
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
         try queries().forEachEvent(filter, body)
     }

@@ -10,6 +10,8 @@ public protocol StoreQueries: AnyObject {
     func applications() throws(StoreError) -> [String]
 
     func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int
+    /// Whether any event matches `filter`: stops at the first, where a count reads them all.
+    func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool
     /// Events matching `filter` in time order (then the order they were recorded).
     func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws
     /// Users by app then userName; `user` is a `--user` pattern over userName, email, externalId, id.
