@@ -70,7 +70,7 @@ final class PostgresConnection {
 
     /// Runs SQL without parameters (one or more statements; no rows wanted).
     func execute(_ sql: String) throws(StoreError) {
-        settle()
+        try settle(raising: sql != "ROLLBACK")
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
@@ -78,7 +78,7 @@ final class PostgresConnection {
 
     /// Runs SQL without parameters (one or more statements) and returns the last one's rows.
     func simpleQuery(_ sql: String) throws(StoreError) -> PostgresRows {
-        settle()
+        try settle()
         let result = PQexec(handle, sql)
         do {
             try check(result, sql: sql)
@@ -92,17 +92,8 @@ final class PostgresConnection {
     /// Runs `sql` (`$1`, `$2`… bound to `values`, NULL for nil) as a cached prepared statement.
     @discardableResult
     func query(_ sql: String, _ values: [String?] = []) throws(StoreError) -> PostgresRows {
-        settle()
-        let name: String
-        if let known = prepared[sql] {
-            name = known
-        } else {
-            name = "s\(prepared.count + 1)"
-            let result = PQprepare(handle, name, sql, Int32(values.count), nil)
-            defer { PQclear(result) }
-            try check(result, sql: sql)
-            prepared[sql] = name
-        }
+        try settle()
+        let name = try preparedName(sql, parameters: values.count)
         let result = Self.withOptionalCStrings(values) { pointers in
             PQexecPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
         }
@@ -115,10 +106,21 @@ final class PostgresConnection {
         return PostgresRows(result!)
     }
 
+    /// The name `sql` is prepared under on this connection, preparing it the first time.
+    private func preparedName(_ sql: String, parameters: Int) throws(StoreError) -> String {
+        if let known = prepared[sql] { return known }
+        let name = "s\(prepared.count + 1)"
+        let result = PQprepare(handle, name, sql, Int32(parameters), nil)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+        prepared[sql] = name
+        return name
+    }
+
     /// Runs `sql` once, unprepared (statements built with a varying number of parameters).
     @discardableResult
     func queryOnce(_ sql: String, _ values: [String?]) throws(StoreError) -> PostgresRows {
-        settle()
+        try settle()
         let result = Self.withOptionalCStrings(values) { pointers in
             PQexecParams(handle, sql, Int32(values.count), nil, pointers, nil, nil, 0)
         }
@@ -149,7 +151,7 @@ final class PostgresConnection {
         let fetch = "FETCH \(batch) FROM \(cursor)"
         defer {
             // A batch sent ahead of an error is received and dropped.
-            if sentAhead == token { settle() }
+            if sentAhead == token { try? settle() }
             parked[token] = nil
         }
         do {
@@ -158,16 +160,16 @@ final class PostgresConnection {
             while true {
                 let last = rows.count < batch
                 if !last {
-                    settle()
+                    try settle()
                     guard PQsendQuery(handle, fetch) == 1 else { throw failure(sql: fetch) }
-                    sentAhead = token
+                    unanswered = .fetch(token)
                 }
                 for row in 0..<rows.count { try body(rows, row) }
                 if last { break }
                 if let kept = parked.removeValue(forKey: token) {
                     rows = try kept.get()
                 } else {
-                    sentAhead = nil
+                    unanswered = nil
                     rows = try receive(sql: fetch)
                 }
             }
@@ -179,20 +181,58 @@ final class PostgresConnection {
         }
     }
 
-    /// The cursor (by number) whose next batch is on its way, not yet received.
-    private var sentAhead: Int?
+    /// The command on its way whose answer has not been received: a cursor's next batch (by
+    /// cursor number), or a write whose answer only matters if it failed.
+    private enum Unanswered {
+        case fetch(Int)
+        case write(String)
+    }
+    private var unanswered: Unanswered?
     /// Batches received ahead of their cursor's turn, because another statement came first.
     private var parked: [Int: Result<PostgresRows, StoreError>] = [:]
 
-    /// Receives a batch sent ahead, so the connection can take another command.
-    private func settle() {
-        guard let token = sentAhead else { return }
-        sentAhead = nil
-        do {
-            parked[token] = .success(try receive(sql: "FETCH"))
-        } catch {
-            parked[token] = .failure(error)
+    /// The cursor whose next batch is on its way, if any.
+    private var sentAhead: Int? {
+        if case .fetch(let token)? = unanswered { return token }
+        return nil
+    }
+
+    /// Receives the command on its way, so the connection can take another: a batch is kept
+    /// for its cursor; a write that failed is thrown (it failed the transaction, so nothing
+    /// after it may look as if it succeeded), unless `raising` is false (a rollback).
+    private func settle(raising: Bool = true) throws(StoreError) {
+        guard let pending = unanswered else { return }
+        unanswered = nil
+        switch pending {
+        case .fetch(let token):
+            do {
+                parked[token] = .success(try receive(sql: "FETCH"))
+            } catch {
+                parked[token] = .failure(error)
+            }
+        case .write(let sql):
+            var failed: StoreError?
+            while let result = PQgetResult(handle) {
+                defer { PQclear(result) }
+                if failed == nil {
+                    do { try check(result, sql: sql) } catch { failed = error }
+                }
+            }
+            if let failed, raising { throw failed }
         }
+    }
+
+    /// Sends a write that returns no rows (`$1`… bound to `values`) as a cached prepared
+    /// statement, without waiting for its answer: the server works on it while the run goes
+    /// on, and the next statement on this connection receives the answer first (`settle`).
+    func send(_ sql: String, _ values: [String?]) throws(StoreError) {
+        try settle()
+        let name = try preparedName(sql, parameters: values.count)
+        let sent = Self.withOptionalCStrings(values) { pointers in
+            PQsendQueryPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
+        }
+        guard sent == 1 else { throw failure(sql: sql) }
+        unanswered = .write(sql)
     }
 
     /// The rows of the command sent with `PQsendQuery`, once its results are all in.
@@ -221,9 +261,10 @@ final class PostgresConnection {
 
     // MARK: COPY
 
-    /// Sends `lines` (each a row in COPY's text format, ending in a newline) to `COPY … FROM STDIN`.
+    /// Sends `lines` (each a row in COPY's text format, ending in a newline) to `COPY … FROM STDIN`,
+    /// without waiting for the server to finish with them.
     func copy(_ sql: String, _ lines: [UInt8]) throws(StoreError) {
-        settle()
+        try settle()
         let start = PQexec(handle, sql)
         let status = PQresultStatus(start)
         PQclear(start)
@@ -234,10 +275,9 @@ final class PostgresConnection {
             }
         }
         guard sent == 1, PQputCopyEnd(handle, nil) == 1 else { throw failure(sql: sql) }
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
-            try check(result, sql: sql)
-        }
+        // Its answer is received by the next statement (`settle`), so the server fills the
+        // table and its indexes while the run goes on.
+        unanswered = .write(sql)
     }
 
     /// A value in COPY's text format: `\N` for NULL; backslash, tab, newline and return escaped.

@@ -55,7 +55,7 @@ extension PostgresStore {
             if let pair = pairs.first { try addMember(app: app, groupID: pair.groupID, userID: pair.userID) }
             return
         }
-        try db.query(
+        try db.send(
             """
             INSERT INTO memberships(app, group_id, user_id)
             SELECT $1, group_id, user_id FROM unnest($2::text[], $3::text[]) AS p(group_id, user_id)
@@ -158,7 +158,7 @@ extension PostgresStore {
     public func markApplied(app: String, _ fingerprints: [Fingerprint], run: Int64) throws(StoreError) {
         guard !fingerprints.isEmpty else { return }
         let sorted = Set(fingerprints).sorted()
-        try db.query(
+        try db.send(
             """
             INSERT INTO applied_records(app, high, low, run)
             SELECT $1, high, low, $2 FROM unnest($3::bigint[], $4::bigint[]) AS f(high, low)

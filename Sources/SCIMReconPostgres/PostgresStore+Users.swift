@@ -111,7 +111,7 @@ extension PostgresStore {
             let values = rows.map { $0[column] }
             columns.append(arrayLiteral(values))
         }
-        try db.query(
+        try db.send(
             """
             INSERT INTO users(\(Self.userWriteColumns))
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -122,7 +122,7 @@ extension PostgresStore {
 
     public func markSeen(app: String, ids: [String], run: Int64) throws(StoreError) {
         guard !ids.isEmpty else { return }
-        try db.query(
+        try db.send(
             "UPDATE users SET seen_run = $1 WHERE app = $2 AND id = ANY($3::text[])",
             [String(run), app, textArray(ids)])
     }

@@ -111,6 +111,8 @@ public final class PostgresStore: ProvisioningStore {
         do {
             try db.execute("COMMIT")
         } catch {
+            // A write sent earlier failed before COMMIT was sent: the transaction is still open.
+            if db.inTransaction { try? db.execute("ROLLBACK") }
             appNames = [:]
             throw error
         }

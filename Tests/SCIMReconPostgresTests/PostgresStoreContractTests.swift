@@ -216,4 +216,39 @@ import Testing
             #expect(try store.countEvents(ReportFilter()) == users)
         }
     }
+
+    /// Batched writes are sent without waiting for their answer; one the server refuses fails
+    /// the next statement (here the commit), and nothing of the transaction is kept.
+    @Test func aRefusedBatchedWriteFailsTheCommitAndKeepsNothing() throws {
+        try withFreshStore { store, _, url in
+            try store.begin()
+            try store.commit()
+            try PostgresSession(url: url).execute(
+                "ALTER TABLE events ADD CONSTRAINT no_poison CHECK (user_name IS DISTINCT FROM 'poison')")
+            func event(_ user: String) -> (event: ProvisioningEvent, email: String?) {
+                (
+                    ProvisioningEvent(
+                        time: Timestamp(millisecondsSince1970: 1), run: 1, app: "A", user: user, userID: user,
+                        externalID: nil, action: .create, status: .success, changes: [], source: "x:1"), nil
+                )
+            }
+            try store.begin()
+            try store.appendEvents([event("fine"), event("poison")])
+            var message = ""
+            do {
+                try store.commit()
+            } catch let error as StoreError {
+                message = error.message
+            }
+            #expect(message.contains("no_poison"))
+            #expect(message.hasPrefix(store.location))
+            store.rollback()
+            #expect(try store.countEvents(ReportFilter()) == 0)
+            // The connection takes the next run.
+            try store.begin()
+            try store.appendEvents([event("fine")])
+            try store.commit()
+            #expect(try store.countEvents(ReportFilter()) == 1)
+        }
+    }
 }
