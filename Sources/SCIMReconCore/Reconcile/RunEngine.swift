@@ -89,7 +89,7 @@ public final class RunEngine {
     let failPoints: FailPointCounter
 
     public init(store: any ProvisioningStore, settings: ReconcileSettings, options: RunOptions) {
-        self.store = RunState(base: store)
+        self.store = RunState(base: store, spillLimit: store.runCacheBytes)
         self.settings = settings
         self.options = options
         self.failPoints = FailPointCounter(options.failPoint)

@@ -8,6 +8,9 @@ import SCIMKit
 public protocol ProvisioningStore: AnyObject {
     /// Where the store lives, for messages.
     var location: String { get }
+    /// The bytes a run may hold changed users in before writing them (`RunState`'s compact
+    /// tier): a run's memory budget less what the store itself keeps in the process.
+    var runCacheBytes: Int { get }
 
     func begin() throws(StoreError)
     func commit() throws(StoreError)
@@ -79,6 +82,9 @@ public protocol ProvisioningStore: AnyObject {
 
 /// The batched calls one at a time, for stores without a batched path (the in-memory store).
 extension ProvisioningStore {
+    /// 14 MiB: what is left of the run's 100 MB beside an embedded store's own page cache.
+    public var runCacheBytes: Int { 14 << 20 }
+
     public func appendEvents(_ events: [(event: ProvisioningEvent, email: String?)]) throws(StoreError) {
         for item in events { try appendEvent(item.event, email: item.email) }
     }

@@ -154,6 +154,7 @@ public final class RunState: ProvisioningStore {
     }
 
     public var location: String { base.location }
+    public var runCacheBytes: Int { base.runCacheBytes }
     /// Called before each write-back that writes something (the `flush` fail point).
     public var willWriteBack: (() throws(StoreError) -> Void)?
 
