@@ -79,10 +79,14 @@ extension PostgresStore: StoreQueries {
         return Int(try db.queryOnce("SELECT count(*) FROM events \(clause)", parameters.values).int64(0, 0) ?? 0)
     }
 
+    /// A filtered check counts: PostgreSQL plans `LIMIT 1` for a first row found early, so when
+    /// nothing matches (the very case `explain` asks about) it walked the whole timespan, 40–50 ms
+    /// of a 200k history, where the count's index look-ups take a fraction of a millisecond.
     public func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool {
         var parameters = Parameters()
         let clause = Self.whereClause(try resolvingApps(filter), &parameters)
-        return try db.queryOnce("SELECT 1 FROM events \(clause) LIMIT 1", parameters.values).count > 0
+        guard clause.isEmpty else { return try countEvents(filter) > 0 }
+        return try db.query("SELECT 1 FROM events LIMIT 1").count > 0
     }
 
     static let eventReadColumns =
