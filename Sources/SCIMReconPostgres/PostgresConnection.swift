@@ -211,14 +211,11 @@ final class PostgresConnection {
                 parked[token] = .failure(error)
             }
         case .write(let sql):
-            var failed: StoreError?
-            while let result = PQgetResult(handle) {
-                defer { PQclear(result) }
-                if failed == nil {
-                    do { try check(result, sql: sql) } catch { failed = error }
-                }
+            do {
+                _ = try receive(sql: sql)
+            } catch {
+                if raising { throw error }
             }
-            if let failed, raising { throw failed }
         }
     }
 
@@ -235,7 +232,7 @@ final class PostgresConnection {
         unanswered = .write(sql)
     }
 
-    /// The rows of the command sent with `PQsendQuery`, once its results are all in.
+    /// The answer of the command sent ahead (its rows, if any), once its results are all in.
     private func receive(sql: String) throws(StoreError) -> PostgresRows {
         var rows: OpaquePointer?
         var failed: StoreError?

@@ -85,8 +85,8 @@ extension PostgresStore: StoreQueries {
     public func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool {
         var parameters = Parameters()
         let clause = Self.whereClause(try resolvingApps(filter), &parameters)
-        guard clause.isEmpty else { return try countEvents(filter) > 0 }
-        return try db.query("SELECT 1 FROM events LIMIT 1").count > 0
+        guard !clause.isEmpty else { return try db.query("SELECT 1 FROM events LIMIT 1").count > 0 }
+        return (try db.queryOnce("SELECT count(*) FROM events \(clause)", parameters.values).int64(0, 0) ?? 0) > 0
     }
 
     static let eventReadColumns =

@@ -122,12 +122,15 @@ extension SQLiteStore: ClaimStore {
                 }))
     }
 
-    func readChanges(_ statement: SQLiteStatement, column: Int32, row: String) throws(StoreError) -> [AttributeChange] {
-        guard let stored = try statement.json(column, with: &parser, row: row) else { return [] }
-        guard let array = stored.arrayValue else { throw db.corrupt("\(row): column changes is not a JSON array") }
+    /// A row's stored `changes`; `row` names it in an error, built only then.
+    func readChanges(
+        _ statement: SQLiteStatement, column: Int32, row: @autoclosure () -> String
+    ) throws(StoreError) -> [AttributeChange] {
+        guard let stored = try statement.json(column, with: &parser, row: row()) else { return [] }
+        guard let array = stored.arrayValue else { throw db.corrupt("\(row()): column changes is not a JSON array") }
         return try array.map { item throws(StoreError) in
             guard let object = item.objectValue, let attribute = object["attribute"]?.stringValue else {
-                throw db.corrupt("\(row): a change has no attribute")
+                throw db.corrupt("\(row()): a change has no attribute")
             }
             return AttributeChange(
                 attribute: attribute, old: object["old"]?.stringValue, new: object["new"]?.stringValue)

@@ -103,20 +103,7 @@ extension SQLiteStore: StoreQueries {
     /// One row of the events query; a value that is not one the store writes is corruption.
     func readEvent(_ statement: SQLiteStatement) throws(StoreError) -> ProvisioningEvent {
         func row() -> String { "table events, row \(statement.int64(11) ?? 0)" }
-        var changes: [AttributeChange] = []
-        if let stored = try statement.json(9, with: &parser, row: row()) {
-            guard let array = stored.arrayValue else {
-                throw db.corrupt("\(row()): column changes is not a JSON array")
-            }
-            for item in array {
-                guard let object = item.objectValue, let attribute = object["attribute"]?.stringValue else {
-                    throw db.corrupt("\(row()): a change has no attribute")
-                }
-                changes.append(
-                    AttributeChange(
-                        attribute: attribute, old: object["old"]?.stringValue, new: object["new"]?.stringValue))
-            }
-        }
+        let changes = try readChanges(statement, column: 9, row: row())
         guard let action = statement.text(6).flatMap(ProvisioningAction.init(rawValue:)) else {
             throw db.corrupt("\(row()): unknown action '\(statement.text(6) ?? "")'")
         }

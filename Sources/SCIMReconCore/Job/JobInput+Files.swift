@@ -1,4 +1,5 @@
 import Foundation
+import SCIMKit
 
 extension JobInput {
     /// The files the input's glob matches, relative to the current directory, in name order.
@@ -27,6 +28,6 @@ extension JobInput {
             let message = (isPattern ? "input '\(path)' matches no file" : "input '\(path)' does not exist") + folder
             throw IngestError(code: "input.missing", message: message, location: "\(jobPath):\(line)")
         }
-        return Array(Set(files)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return Array(Set(files)).sorted { $0.precedesByUTF8($1) }
     }
 }
