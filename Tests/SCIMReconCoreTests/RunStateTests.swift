@@ -88,6 +88,28 @@ import Testing
         state.rollback()
     }
 
+    @Test func writingTheMarksOutMidChunkKeepsWhatThePrefetchChecked() throws {
+        let store = InMemoryStore()
+        let state = RunState(base: store, markLimit: 1)
+        try state.begin()
+        let other = Fingerprint(high: 7, low: 7)
+        try state.prefetchApplied([
+            RunState.AppliedKey(app: "Okta", fingerprint: record), RunState.AppliedKey(app: "Okta", fingerprint: other),
+        ])
+        // Written behind the cache's back: only a look-up in the store would see it.
+        try store.markApplied(app: "Okta", fingerprint: other, run: 9)
+        // The one mark reaches the limit and is written out at once.
+        try state.markApplied(app: "Okta", fingerprint: record, run: 1)
+        #expect(try state.isApplied(app: "Okta", fingerprint: record))
+        #expect(
+            !(try state.isApplied(app: "Okta", fingerprint: other)),
+            "the rest of the chunk went back to the store one record at a time")
+        // The next chunk asks the store again.
+        try state.prefetchApplied([RunState.AppliedKey(app: "Okta", fingerprint: other)])
+        #expect(try state.isApplied(app: "Okta", fingerprint: other))
+        state.rollback()
+    }
+
     @Test func whatThePrefetchFoundAppliedIsAnsweredWithoutTheStore() throws {
         let store = InMemoryStore()
         try store.begin()

@@ -11,6 +11,10 @@ public protocol ProvisioningStore: AnyObject {
     /// The bytes a run may hold changed users in before writing them (`RunState`'s compact
     /// tier): a run's memory budget less what the store itself keeps in the process.
     var runCacheBytes: Int { get }
+    /// How many log records a run asks the store about in one batch (`RunEngine.prefetch`).
+    /// A server store answers each batch in a round trip that waits for the writes sent before
+    /// it, so larger batches let the client work while the server writes.
+    var prefetchRecords: Int { get }
 
     func begin() throws(StoreError)
     func commit() throws(StoreError)
@@ -85,6 +89,8 @@ extension ProvisioningStore {
     /// 11 MiB: what is left of the run's 100 MB beside an embedded store's own page cache
     /// (SQLite's 16 MiB) at any length of log (measured with the bench's 800k-record replay).
     public var runCacheBytes: Int { 11 << 20 }
+    /// 128: an embedded store answers at once; larger batches only hold more lines in memory.
+    public var prefetchRecords: Int { 128 }
 
     public func appendEvents(_ events: [(event: ProvisioningEvent, email: String?)]) throws(StoreError) {
         for item in events { try appendEvent(item.event, email: item.email) }

@@ -155,6 +155,7 @@ public final class RunState: ProvisioningStore {
 
     public var location: String { base.location }
     public var runCacheBytes: Int { base.runCacheBytes }
+    public var prefetchRecords: Int { base.prefetchRecords }
     /// Called before each write-back that writes something (the `flush` fail point).
     public var willWriteBack: (() throws(StoreError) -> Void)?
 
@@ -242,11 +243,11 @@ public final class RunState: ProvisioningStore {
             try base.markApplied(app: app, fingerprints, run: markRun)
         }
         marks = [:]
+        // The store holds these marks now: they stay known as applied for the rest of the chunk
+        // (a record repeated after a flush is still recognised), and what the last prefetch
+        // checked still holds, so the chunk's other records are answered from memory as before.
+        knownApplied.formUnion(marked)
         marked = []
-        // The store knows these marks now; what the last prefetch learnt predates them, so the
-        // rest of the chunk asks the store (a record repeated after a flush is still recognised).
-        checked = []
-        knownApplied = []
     }
 
     private func flushUsers() throws(StoreError) {
