@@ -63,6 +63,9 @@ final class PostgresConnection {
         return lines.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
+    /// The server's version as a number: 150004 for 15.4.
+    var serverVersion: Int32 { PQserverVersion(handle) }
+
     /// Whether a transaction is open (or a command is on its way, which only happens inside one).
     var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
 

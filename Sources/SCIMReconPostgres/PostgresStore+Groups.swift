@@ -55,6 +55,7 @@ extension PostgresStore {
             if let pair = pairs.first { try addMember(app: app, groupID: pair.groupID, userID: pair.userID) }
             return
         }
+        wrote(pairs.count, to: "memberships")
         try db.send(
             """
             INSERT INTO memberships(app, group_id, user_id)
@@ -85,6 +86,7 @@ extension PostgresStore {
         """
 
     public func appendEvent(_ event: ProvisioningEvent, email: String?) throws(StoreError) {
+        wrote(1, to: "events")
         try db.query(
             """
             INSERT INTO events(\(Self.eventColumns))
@@ -95,6 +97,7 @@ extension PostgresStore {
     /// Events by one COPY: a round trip for the whole batch, whatever its size.
     public func appendEvents(_ events: [(event: ProvisioningEvent, email: String?)]) throws(StoreError) {
         guard !events.isEmpty else { return }
+        wrote(events.count, to: "events")
         var lines: [UInt8] = []
         lines.reserveCapacity(events.count * 200)
         for item in events { Self.appendCopyLine(Self.eventValues(item.event, email: item.email), to: &lines) }
@@ -158,6 +161,7 @@ extension PostgresStore {
     public func markApplied(app: String, _ fingerprints: [Fingerprint], run: Int64) throws(StoreError) {
         guard !fingerprints.isEmpty else { return }
         let sorted = Set(fingerprints).sorted()
+        wrote(sorted.count, to: "applied_records")
         try db.send(
             """
             INSERT INTO applied_records(app, high, low, run)

@@ -251,4 +251,53 @@ import Testing
             #expect(try store.countEvents(ReportFilter()) == 1)
         }
     }
+
+    @Test func aCommitThatWroteManyRowsLeavesThoseTablesVacuumedAndAnalysed() throws {
+        try withFreshStore { store, _, url in
+            func event(_ user: String) -> (event: ProvisioningEvent, email: String?) {
+                (
+                    ProvisioningEvent(
+                        time: Timestamp(millisecondsSince1970: 1), run: 1, app: "A", user: user, userID: user,
+                        externalID: nil, action: .create, status: .success, changes: [], source: "x:1"), nil
+                )
+            }
+            let session = try PostgresSession(url: url)
+            /// When `table` was last vacuumed and analysed by hand (not by autovacuum), as text.
+            func upkeep(_ table: String) throws -> [String?] {
+                try session.execute(
+                    "SELECT last_vacuum::text, last_analyze::text FROM pg_stat_user_tables WHERE relname = '\(table)'"
+                ).first ?? []
+            }
+            // A small run (the cron schedule's usual one) leaves the tables to autovacuum.
+            try store.begin()
+            try store.appendEvents([event("a"), event("b")])
+            try store.commit()
+            #expect(try upkeep("events") == [nil, nil])
+            // A run that writes the threshold's worth of events has them vacuumed and analysed
+            // once it has committed; the users table, with one row written, is left alone.
+            store.tidyThreshold = 3
+            try store.begin()
+            try store.appendEvents([event("c"), event("d"), event("e")])
+            try store.saveUser(
+                LocalUser(
+                    app: "A", id: "u1", attributes: ["userName": "alice"], active: true,
+                    scim: JSONObject(["userName": .string("alice")])))
+            try store.commit()
+            var events = try upkeep("events")
+            // Statistics reach pg_stat_user_tables within a moment on servers before 15.
+            for _ in 0..<50 where events.contains(nil) {
+                usleep(100_000)
+                events = try upkeep("events")
+            }
+            #expect(events.count == 2 && !events.contains(nil))
+            #expect(try upkeep("users") == [nil, nil])
+            #expect(try store.countEvents(ReportFilter()) == 5)
+            // A rolled-back run counts for nothing.
+            try store.begin()
+            try store.appendEvents([event("f"), event("g"), event("h")])
+            #expect(store.written == ["events": 3])
+            store.rollback()
+            #expect(store.written.isEmpty)
+        }
+    }
 }
