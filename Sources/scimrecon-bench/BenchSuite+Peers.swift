@@ -147,13 +147,21 @@ extension BenchSuite {
                 BenchTarget(
                     name: "PostgreSQL: report \(format) at least as fast as SQLite's",
                     ours: Self.postgres + "report \(format), all events",
-                    kind: .ratio(peer: "report \(format), all events"), bound: 1))
+                    kind: .ratio(peer: Self.besidePostgres("report \(format), all events")), bound: 1))
         }
-        for report in [Self.oneUserReport, Self.wildcardReport] {
+        // A filtered report is a few rows after a connection; against SQLite, which opens a
+        // file, the connection alone (`psqlConnection`) is most of the figure. Its targets are
+        // issue 12's bound and psql typing the same SELECT; SQLite's figure is in the notes.
+        for (report, peer) in [(Self.oneUserReport, Self.psqlOneUser), (Self.wildcardReport, Self.psqlWildcard)] {
             list.append(
                 BenchTarget(
-                    name: "PostgreSQL: \(report) at least as fast as SQLite's", ours: Self.postgres + report,
-                    kind: .ratio(peer: report), bound: 1))
+                    name: "PostgreSQL: \(report) under 50 ms", ours: Self.postgres + report, kind: .seconds, bound: 0.05
+                )
+            )
+            list.append(
+                BenchTarget(
+                    name: "PostgreSQL: \(report) at least as fast as psql's SELECT", ours: Self.postgres + report,
+                    kind: .ratio(peer: peer), bound: 1))
         }
         list.append(
             BenchTarget(

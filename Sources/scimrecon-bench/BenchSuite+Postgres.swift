@@ -15,11 +15,13 @@ extension BenchSuite {
             notes.append("PostgreSQL: skipped, psql is not on PATH (it empties the database between runs)")
             return
         }
+        // Each measurement starts on a quiet server: the checkpoint writes out the pages the last
+        // run dirtied, which would otherwise be written while the next one is timed.
         func reset() throws {
             let result = try ChildProcess.run(
                 [
                     "psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c",
-                    "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public",
+                    "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public", "-c", "CHECKPOINT",
                 ], stderr: errorPath)
             guard result.status == 0 else { throw BenchError("psql: \(BenchFiles.firstLine(errorPath))") }
         }
@@ -32,23 +34,73 @@ extension BenchSuite {
         try measure(
             "PostgreSQL: import log, empty store", items: events, unit: "events", prepare: reset,
             importArguments(logPath, format: "scim-log", store: url))
-        // The last replay's history stays for the reports.
+        // The last replay's history stays for the reports. Each alternates, round by round, with
+        // the same report of SQLite's history of the same log, so their ratio is taken under the
+        // same load (the machine's noise between one minute and the next is ±25%).
         let reportFile = "\(work)/report-postgres.out"
         for format in ["jsonl", "json", "csv", "xml"] {
-            try measure(
-                "PostgreSQL: report \(format), all events", items: events, unit: "rows", stdout: reportFile,
-                [binary, "report", "--store", url, "--format", format])
+            try measureAlternating(
+                [
+                    Workload(
+                        name: Self.postgres + "report \(format), all events", items: events, unit: "rows",
+                        stdout: reportFile, arguments: [binary, "report", "--store", url, "--format", format]),
+                    Workload(
+                        name: Self.besidePostgres("report \(format), all events"), items: events, unit: "rows",
+                        stdout: reportFile,
+                        arguments: [binary, "report", "--store", store("history"), "--format", format]),
+                ], runs: options.runs)
         }
+        try measure(
+            Self.psqlReport, items: events, unit: "rows", stdout: reportFile,
+            [
+                "psql", "-X", "-q", "--csv", "-d", url, "-c",
+                "SELECT \(Self.psqlColumns) FROM events ORDER BY time_ms, seq",
+            ])
         unlink(reportFile)
+        let oneUser = "user\(users / 2)@contoso.example"
         try measure(
             Self.postgres + Self.oneUserReport, items: 0, unit: "", runs: max(5, options.runs),
-            [binary, "report", "--store", url, "--user", "user\(users / 2)@contoso.example", "--format", "json"])
+            [binary, "report", "--store", url, "--user", oneUser, "--format", "json"])
+        let wildcard = "user\(users / 3)"
         try measure(
             Self.postgres + Self.wildcardReport, items: 0, unit: "", runs: max(5, options.runs),
             [
-                binary, "report", "--store", url, "--user", "user\(users / 3)*", "--since", "2026-12-02",
+                binary, "report", "--store", url, "--user", wildcard + "*", "--since", "2026-12-02",
                 "--action", "delete", "--format", "csv",
             ])
+        // The same rows by psql: what an administrator would type instead, and below it what
+        // any client pays before its first row (start, connect, authenticate, one statement).
+        func userClause(_ comparison: String, _ value: String) -> String {
+            "("
+                + ["user_key", "email_key", "external_id_key", "user_id_key"].map { "\($0) \(comparison) '\(value)'" }
+                .joined(separator: " OR ") + ")"
+        }
+        try measure(
+            Self.psqlOneUser, items: 0, unit: "", runs: max(5, options.runs),
+            [
+                "psql", "-X", "-q", "--csv", "-d", url, "-c",
+                "SELECT \(Self.psqlColumns) FROM events WHERE \(userClause("=", oneUser)) ORDER BY time_ms, seq",
+            ])
+        // 2026-12-02T00:00:00Z, the report's --since, in milliseconds.
+        try measure(
+            Self.psqlWildcard, items: 0, unit: "", runs: max(5, options.runs),
+            [
+                "psql", "-X", "-q", "--csv", "-d", url, "-c",
+                "SELECT \(Self.psqlColumns) FROM events WHERE action = 'delete' AND time_ms >= 1796169600000 AND "
+                    + "\(userClause("LIKE", wildcard + "%")) ORDER BY time_ms, seq",
+            ])
+        let connection = try measure(
+            Self.psqlConnection, items: 0, unit: "", runs: max(5, options.runs),
+            ["psql", "-X", "-q", "-At", "-d", url, "-c", "SELECT 1"])
+        for report in [Self.oneUserReport, Self.wildcardReport] {
+            guard let ours = results.first(where: { $0.name == Self.postgres + report }),
+                let embedded = results.first(where: { $0.name == report })
+            else { continue }
+            notes.append(
+                "PostgreSQL: \(report) took \(Figures.duration(ours.median)) against "
+                    + "\(Figures.duration(embedded.median)) on SQLite; psql's SELECT 1 alone took "
+                    + Figures.duration(connection.median))
+        }
 
         // Two runners: the same log replayed for two applications, one after the other, then at once.
         let one = [binary, "import", logPath, "--format", "scim-log", "--store", url, "--force", "--app"]
@@ -69,6 +121,17 @@ extension BenchSuite {
                 + "\(Figures.duration(first.median + second.median)) for the two one after the other")
         try reset()
     }
+}
+
+extension BenchSuite {
+    /// SQLite's figure for `name` measured alternating with PostgreSQL's.
+    static func besidePostgres(_ name: String) -> String { "SQLite: \(name), beside PostgreSQL" }
+    static let psqlColumns =
+        "time_ms, run, app, user_name, user_id, external_id, action, status, reason, changes, source"
+    static let psqlReport = "peer: psql --csv SELECT (all events)"
+    static let psqlOneUser = "peer: psql --csv SELECT (1 user)"
+    static let psqlWildcard = "peer: psql --csv SELECT (wildcard user, since, action)"
+    static let psqlConnection = "peer: psql SELECT 1 (start, connect, authenticate)"
 }
 
 /// The bench's arguments as printed: a URL's password (`://user:password@`) as `***`.
