@@ -363,9 +363,9 @@ final class PostgresRows {
     /// Rows a command changed (`UPDATE`, `DELETE`, `INSERT`).
     var changed: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
 
+    /// A text column as a `String`, built from its known length (no `strlen` over it first).
     func text(_ row: Int32, _ column: Int32) -> String? {
-        guard PQgetisnull(result, row, column) == 0 else { return nil }
-        return String(cString: PQgetvalue(result, row, column))
+        bytes(row, column).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// A bigint column, read from its digits without building a `String`.
@@ -395,8 +395,9 @@ final class PostgresRows {
     /// The bytes of a text column, without building a `String` (JSON columns, for the parser).
     func bytes(_ row: Int32, _ column: Int32) -> UnsafeBufferPointer<UInt8>? {
         guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
-        return value.withMemoryRebound(to: UInt8.self, capacity: Int(PQgetlength(result, row, column))) {
-            UnsafeBufferPointer(start: $0, count: Int(PQgetlength(result, row, column)))
+        let length = Int(PQgetlength(result, row, column))
+        return value.withMemoryRebound(to: UInt8.self, capacity: length) {
+            UnsafeBufferPointer(start: $0, count: length)
         }
     }
 }

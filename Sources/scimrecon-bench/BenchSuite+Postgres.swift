@@ -34,9 +34,9 @@ extension BenchSuite {
         try measure(
             "PostgreSQL: import log, empty store", items: events, unit: "events", prepare: reset,
             importArguments(logPath, format: "scim-log", store: url))
-        // The last replay's history stays for the reports. Each alternates, round by round, with
-        // the same report of SQLite's history of the same log, so their ratio is taken under the
-        // same load (the machine's noise between one minute and the next is ±25%).
+        // The last replay's history stays for the reports. Each alternates, round by round (five
+        // at least), with the same report of SQLite's history of the same log, so their ratio is
+        // taken under the same load (the machine's noise between one minute and the next is ±25%).
         let reportFile = "\(work)/report-postgres.out"
         for format in ["jsonl", "json", "csv", "xml"] {
             try measureAlternating(
@@ -48,7 +48,7 @@ extension BenchSuite {
                         name: Self.besidePostgres("report \(format), all events"), items: events, unit: "rows",
                         stdout: reportFile,
                         arguments: [binary, "report", "--store", store("history"), "--format", format]),
-                ], runs: options.runs)
+                ], runs: max(5, options.runs))
         }
         try measure(
             Self.psqlReport, items: events, unit: "rows", stdout: reportFile,
