@@ -6,13 +6,21 @@
 
 /// The peers: plain tools doing the floor of the same work, on the same files, in the same run.
 extension BenchSuite {
-    static let reportColumns =
-        "time_ms, run, app, user, user_id, external_id, action, status, reason, changes, source"
+    static let reportColumnNames = [
+        "time_ms", "run", "app", "user", "user_id", "external_id", "action", "status", "reason", "changes", "source",
+    ]
+    static let reportColumns = reportColumnNames.joined(separator: ", ")
+    /// The same columns as PostgreSQL's events table names them (`user_name` for `user`).
+    static let psqlColumns = reportColumnNames.map { $0 == "user" ? "user_name" : $0 }.joined(separator: ", ")
 
     static let pythonReplay = "peer: python3 replay.py (log)"
     static let pythonImport = "peer: python3 import_csv.py (CSV)"
     static let sqliteImport = "peer: sqlite3 .import (CSV)"
     static let sqliteReport = "peer: sqlite3 -csv SELECT (all events)"
+    static let psqlReport = "peer: psql --csv SELECT (all events)"
+    static let psqlOneUser = "peer: psql --csv SELECT (1 user)"
+    static let psqlWildcard = "peer: psql --csv SELECT (wildcard user, since, action)"
+    static let psqlConnection = "peer: psql SELECT 1 (start, connect, authenticate)"
 
     func pythonReplayName(events: Int) -> String {
         events == options.events ? Self.pythonReplay : "peer: python3 replay.py (log, \(Figures.count(events)))"

@@ -57,17 +57,12 @@ extension BenchSuite {
                 "SELECT \(Self.psqlColumns) FROM events ORDER BY time_ms, seq",
             ])
         unlink(reportFile)
-        let oneUser = "user\(users / 2)@contoso.example"
         try measure(
             Self.postgres + Self.oneUserReport, items: 0, unit: "", runs: max(5, options.runs),
-            [binary, "report", "--store", url, "--user", oneUser, "--format", "json"])
-        let wildcard = "user\(users / 3)"
+            oneUserArguments(store: url))
         try measure(
             Self.postgres + Self.wildcardReport, items: 0, unit: "", runs: max(5, options.runs),
-            [
-                binary, "report", "--store", url, "--user", wildcard + "*", "--since", "2026-12-02",
-                "--action", "delete", "--format", "csv",
-            ])
+            wildcardArguments(store: url))
         // The same rows by psql: what an administrator would type instead, and below it what
         // any client pays before its first row (start, connect, authenticate, one statement).
         func userClause(_ comparison: String, _ value: String) -> String {
@@ -81,13 +76,13 @@ extension BenchSuite {
                 "psql", "-X", "-q", "--csv", "-d", url, "-c",
                 "SELECT \(Self.psqlColumns) FROM events WHERE \(userClause("=", oneUser)) ORDER BY time_ms, seq",
             ])
-        // 2026-12-02T00:00:00Z, the report's --since, in milliseconds.
         try measure(
             Self.psqlWildcard, items: 0, unit: "", runs: max(5, options.runs),
             [
                 "psql", "-X", "-q", "--csv", "-d", url, "-c",
-                "SELECT \(Self.psqlColumns) FROM events WHERE action = 'delete' AND time_ms >= 1796169600000 AND "
-                    + "\(userClause("LIKE", wildcard + "%")) ORDER BY time_ms, seq",
+                "SELECT \(Self.psqlColumns) FROM events WHERE action = 'delete' "
+                    + "AND time_ms >= \(Self.wildcardSinceMilliseconds) "
+                    + "AND \(userClause("LIKE", wildcardPrefix + "%")) ORDER BY time_ms, seq",
             ])
         let connection = try measure(
             Self.psqlConnection, items: 0, unit: "", runs: max(5, options.runs),
@@ -126,12 +121,6 @@ extension BenchSuite {
 extension BenchSuite {
     /// SQLite's figure for `name` measured alternating with PostgreSQL's.
     static func besidePostgres(_ name: String) -> String { "SQLite: \(name), beside PostgreSQL" }
-    static let psqlColumns =
-        "time_ms, run, app, user_name, user_id, external_id, action, status, reason, changes, source"
-    static let psqlReport = "peer: psql --csv SELECT (all events)"
-    static let psqlOneUser = "peer: psql --csv SELECT (1 user)"
-    static let psqlWildcard = "peer: psql --csv SELECT (wildcard user, since, action)"
-    static let psqlConnection = "peer: psql SELECT 1 (start, connect, authenticate)"
 }
 
 /// The bench's arguments as printed: a URL's password (`://user:password@`) as `***`.

@@ -194,14 +194,28 @@ final class BenchSuite {
         }
         unlink(reportFile)
         try measure(
-            Self.oneUserReport, items: 0, unit: "", runs: max(5, options.runs),
-            [binary, "report", "--store", history, "--user", "user\(users / 2)@contoso.example", "--format", "json"])
+            Self.oneUserReport, items: 0, unit: "", runs: max(5, options.runs), oneUserArguments(store: history))
         try measure(
-            Self.wildcardReport, items: 0, unit: "", runs: max(5, options.runs),
-            [
-                binary, "report", "--store", history, "--user", "user\(users / 3)*", "--since", "2026-12-02",
-                "--action", "delete", "--format", "csv",
-            ])
+            Self.wildcardReport, items: 0, unit: "", runs: max(5, options.runs), wildcardArguments(store: history))
+    }
+
+    /// The one user the one-user report asks for.
+    var oneUser: String { "user\(options.users / 2)@contoso.example" }
+    /// The wildcard report's user prefix (`--user PREFIX*`).
+    var wildcardPrefix: String { "user\(options.users / 3)" }
+    /// The wildcard report's `--since`, and the same instant in milliseconds (for SQL peers).
+    static let wildcardSince = "2026-12-02"
+    static let wildcardSinceMilliseconds: Int64 = 1_796_169_600_000
+
+    func oneUserArguments(store: String) -> [String] {
+        [binary, "report", "--store", store, "--user", oneUser, "--format", "json"]
+    }
+
+    func wildcardArguments(store: String) -> [String] {
+        [
+            binary, "report", "--store", store, "--user", wildcardPrefix + "*", "--since", Self.wildcardSince,
+            "--action", "delete", "--format", "csv",
+        ]
     }
 
     /// The name of a result measured with `--baseline-binary`.

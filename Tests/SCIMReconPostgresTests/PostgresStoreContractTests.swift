@@ -219,21 +219,23 @@ import Testing
 
     /// Batched writes are sent without waiting for their answer; one the server refuses fails
     /// the next statement (here the commit), and nothing of the transaction is kept.
+    /// A created user's event for the batched path (`appendEvents`).
+    static func event(_ user: String) -> (event: ProvisioningEvent, email: String?) {
+        (
+            ProvisioningEvent(
+                time: Timestamp(millisecondsSince1970: 1), run: 1, app: "A", user: user, userID: user,
+                externalID: nil, action: .create, status: .success, changes: [], source: "x:1"), nil
+        )
+    }
+
     @Test func aRefusedBatchedWriteFailsTheCommitAndKeepsNothing() throws {
         try withFreshStore { store, _, url in
             try store.begin()
             try store.commit()
             try PostgresSession(url: url).execute(
                 "ALTER TABLE events ADD CONSTRAINT no_poison CHECK (user_name IS DISTINCT FROM 'poison')")
-            func event(_ user: String) -> (event: ProvisioningEvent, email: String?) {
-                (
-                    ProvisioningEvent(
-                        time: Timestamp(millisecondsSince1970: 1), run: 1, app: "A", user: user, userID: user,
-                        externalID: nil, action: .create, status: .success, changes: [], source: "x:1"), nil
-                )
-            }
             try store.begin()
-            try store.appendEvents([event("fine"), event("poison")])
+            try store.appendEvents([Self.event("fine"), Self.event("poison")])
             var message = ""
             do {
                 try store.commit()
@@ -246,7 +248,7 @@ import Testing
             #expect(try store.countEvents(ReportFilter()) == 0)
             // The connection takes the next run.
             try store.begin()
-            try store.appendEvents([event("fine")])
+            try store.appendEvents([Self.event("fine")])
             try store.commit()
             #expect(try store.countEvents(ReportFilter()) == 1)
         }
@@ -254,13 +256,6 @@ import Testing
 
     @Test func aCommitThatWroteManyRowsLeavesThoseTablesVacuumedAndAnalysed() throws {
         try withFreshStore { store, _, url in
-            func event(_ user: String) -> (event: ProvisioningEvent, email: String?) {
-                (
-                    ProvisioningEvent(
-                        time: Timestamp(millisecondsSince1970: 1), run: 1, app: "A", user: user, userID: user,
-                        externalID: nil, action: .create, status: .success, changes: [], source: "x:1"), nil
-                )
-            }
             let session = try PostgresSession(url: url)
             /// When `table` was last vacuumed and analysed by hand (not by autovacuum), as text.
             func upkeep(_ table: String) throws -> [String?] {
@@ -270,14 +265,14 @@ import Testing
             }
             // A small run (the cron schedule's usual one) leaves the tables to autovacuum.
             try store.begin()
-            try store.appendEvents([event("a"), event("b")])
+            try store.appendEvents([Self.event("a"), Self.event("b")])
             try store.commit()
             #expect(try upkeep("events") == [nil, nil])
             // A run that writes the threshold's worth of events has them vacuumed and analysed
             // once it has committed; the users table, with one row written, is left alone.
             store.tidyThreshold = 3
             try store.begin()
-            try store.appendEvents([event("c"), event("d"), event("e")])
+            try store.appendEvents([Self.event("c"), Self.event("d"), Self.event("e")])
             try store.saveUser(
                 LocalUser(
                     app: "A", id: "u1", attributes: ["userName": "alice"], active: true,
@@ -294,7 +289,7 @@ import Testing
             #expect(try store.countEvents(ReportFilter()) == 5)
             // A rolled-back run counts for nothing.
             try store.begin()
-            try store.appendEvents([event("f"), event("g"), event("h")])
+            try store.appendEvents([Self.event("f"), Self.event("g"), Self.event("h")])
             #expect(store.written == ["events": 3])
             store.rollback()
             #expect(store.written.isEmpty)

@@ -6,7 +6,7 @@ import SCIMKit
 ///
 /// The run's thread keeps everything that touches the store, in the file's order; the reader
 /// thread only reads the file and does pure work (JSON, the log record, PATCH parsing, mapping of
-/// created users), at most `capacity` batches ahead, so memory stays bounded whatever the size of
+/// created users), at most `linesAhead` lines (two batches at least) ahead, so memory stays bounded whatever the size of
 /// the log. When the consumer stops early (an abort, a store error), `finish()` tells the reader
 /// to stop and waits for it, so no thread outlives the read.
 final class LogLinePipeline {
@@ -28,9 +28,9 @@ final class LogLinePipeline {
     /// Starts reading `path` from `startOffset` (a line start), numbering lines from `startLine`.
     init(
         path: String, startOffset: Int64, startLine: Int, mapping: Mapping, maxLineLength: Int = 16 << 20,
-        batchSize: Int = 128, capacity: Int = 8
+        batchSize: Int = 128, linesAhead: Int = 1_024
     ) {
-        let channel = Channel(capacity: capacity)
+        let channel = Channel(capacity: max(2, linesAhead / max(1, batchSize)))
         self.channel = channel
         self.maxLineLength = maxLineLength
         let thread = Thread {

@@ -39,10 +39,9 @@ extension RunEngine {
         }
         // Lines are read and decoded on a second thread, a few batches ahead; they are applied
         // here, one by one, in the file's order. A batch is what the store is asked about at once.
-        let batchSize = max(1, store.prefetchRecords)
         let pipeline = LogLinePipeline(
             path: input.path, startOffset: startOffset, startLine: startLine, mapping: settings.mapping,
-            batchSize: batchSize, capacity: max(2, 1_024 / batchSize))
+            batchSize: max(1, store.prefetchRecords))
         var consumedOffset = startOffset
         var consumedLine = startLine - 1
         while let batch = pipeline.nextBatch() {
