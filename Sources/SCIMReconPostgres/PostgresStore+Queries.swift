@@ -89,6 +89,18 @@ extension PostgresStore: StoreQueries {
         return (try db.queryOnce("SELECT count(*) FROM events \(clause)", parameters.values).int64(0, 0) ?? 0) > 0
     }
 
+    public func eventSpan(_ filter: ReportFilter) throws(StoreError) -> EventSpan? {
+        var parameters = Parameters()
+        let clause = Self.whereClause(try resolvingApps(filter), &parameters)
+        let rows = try db.queryOnce(
+            "SELECT count(*), min(time_ms), max(time_ms) FROM events \(clause)", parameters.values)
+        guard let count = rows.int64(0, 0), count > 0, let first = rows.int64(0, 1), let last = rows.int64(0, 2)
+        else { return nil }
+        return EventSpan(
+            count: Int(count), first: Timestamp(millisecondsSince1970: first),
+            last: Timestamp(millisecondsSince1970: last))
+    }
+
     static let eventReadColumns =
         "time_ms, run, app, user_name, user_id, external_id, action, status, reason, changes, source, seq"
 

@@ -214,6 +214,15 @@ public enum StoreContract {
             try expect(
                 try !store.hasEvents(ReportFilter(users: ["nobody"], actions: [.create])),
                 "an existence check finds nothing where the count is zero")
+            let span = try store.eventSpan(ReportFilter(apps: ["AZURE AD"]))
+            try expect(
+                span == EventSpan(count: 3, first: t0.adding(milliseconds: 10), last: t0.adding(milliseconds: 20)),
+                "the span of an app's events: \(String(describing: span))")
+            try expect(
+                try store.eventSpan(ReportFilter(users: ["a"], until: t0.adding(milliseconds: 10)))
+                    == EventSpan(count: 1, first: t0.adding(milliseconds: 5), last: t0.adding(milliseconds: 5)),
+                "a span under a user and a bound")
+            try expect(try store.eventSpan(ReportFilter(users: ["nobody"])) == nil, "no span where nothing matches")
             var changes: [AttributeChange] = []
             try store.forEachEvent(ReportFilter(users: ["b"])) { changes = $0.changes }
             try expect(changes == [.init(attribute: "email", old: nil, new: "x")], "changes read back: \(changes)")

@@ -23,18 +23,10 @@ public enum EmptyResultExplanation {
         var withoutTime = filter
         withoutTime.since = nil
         withoutTime.until = nil
-        if filter.since != nil || filter.until != nil, try store.hasEvents(withoutTime) {
-            var first: Timestamp?
-            var last: Timestamp?
-            try store.forEachEvent(withoutTime) { event in
-                if first == nil { first = event.time }
-                last = event.time
-            }
-            if let first, let last {
-                reasons.append(
-                    "no events in the timespan; without it \(try store.countEvents(withoutTime)) match, "
-                        + "from \(first.rfc3339) to \(last.rfc3339)")
-            }
+        if filter.since != nil || filter.until != nil, let span = try store.eventSpan(withoutTime) {
+            reasons.append(
+                "no events in the timespan; without it \(span.count) match, "
+                    + "from \(span.first.rfc3339) to \(span.last.rfc3339)")
             return reasons
         }
         // The action and status before the user: a user pattern is served by an index, while

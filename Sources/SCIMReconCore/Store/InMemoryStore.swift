@@ -239,6 +239,11 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
 
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int { matchingEvents(filter).count }
     public func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool { !matchingEvents(filter).isEmpty }
+    public func eventSpan(_ filter: ReportFilter) throws(StoreError) -> EventSpan? {
+        let times = matchingEvents(filter).map(\.time)
+        guard let first = times.min(), let last = times.max() else { return nil }
+        return EventSpan(count: times.count, first: first, last: last)
+    }
 
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
         for event in matchingEvents(filter) { try body(event) }

@@ -743,6 +743,7 @@ extension RunState: StoreQueries {
     public func applications() throws(StoreError) -> [String] { try queries().applications() }
     public func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int { try queries().countEvents(filter) }
     public func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool { try queries().hasEvents(filter) }
+    public func eventSpan(_ filter: ReportFilter) throws(StoreError) -> EventSpan? { try queries().eventSpan(filter) }
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {
         try queries().forEachEvent(filter, body)
     }

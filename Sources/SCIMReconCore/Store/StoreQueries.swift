@@ -12,6 +12,9 @@ public protocol StoreQueries: AnyObject {
     func countEvents(_ filter: ReportFilter) throws(StoreError) -> Int
     /// Whether any event matches `filter`: stops at the first, where a count reads them all.
     func hasEvents(_ filter: ReportFilter) throws(StoreError) -> Bool
+    /// How many events match `filter` and the times of the first and last (nil when none
+    /// does), from the indexes rather than by reading the events.
+    func eventSpan(_ filter: ReportFilter) throws(StoreError) -> EventSpan?
     /// Events matching `filter` in time order (then the order they were recorded).
     func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws
     /// Users by app then userName; `user` is a `--user` pattern over userName, email, externalId, id.
@@ -22,4 +25,17 @@ public protocol StoreQueries: AnyObject {
     func forEachRun(_ body: (RunRecord) throws -> Void) throws
     /// Deletes events older than `cutoff`; returns how many.
     func pruneEvents(before cutoff: Timestamp) throws(StoreError) -> Int
+}
+
+/// The events a filter matches, in brief: how many, and when the first and the last happened.
+public struct EventSpan: Equatable, Sendable {
+    public var count: Int
+    public var first: Timestamp
+    public var last: Timestamp
+
+    public init(count: Int, first: Timestamp, last: Timestamp) {
+        self.count = count
+        self.first = first
+        self.last = last
+    }
 }
