@@ -94,11 +94,8 @@ extension PostgresStore: StoreQueries {
         let clause = Self.whereClause(try resolvingApps(filter), &parameters)
         let rows = try db.queryOnce(
             "SELECT count(*), min(time_ms), max(time_ms) FROM events \(clause)", parameters.values)
-        guard let count = rows.int64(0, 0), count > 0, let first = rows.int64(0, 1), let last = rows.int64(0, 2)
-        else { return nil }
         return EventSpan(
-            count: Int(count), first: Timestamp(millisecondsSince1970: first),
-            last: Timestamp(millisecondsSince1970: last))
+            count: rows.int64(0, 0), firstMilliseconds: rows.int64(0, 1), lastMilliseconds: rows.int64(0, 2))
     }
 
     static let eventReadColumns =

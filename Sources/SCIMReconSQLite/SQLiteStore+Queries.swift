@@ -92,11 +92,8 @@ extension SQLiteStore: StoreQueries {
         let statement = try db.statement("SELECT count(*), min(time_ms), max(time_ms) FROM events \(clause)")
         statement.bind(values)
         _ = try statement.step()
-        guard let count = statement.int64(0), count > 0, let first = statement.int64(1), let last = statement.int64(2)
-        else { return nil }
         return EventSpan(
-            count: Int(count), first: Timestamp(millisecondsSince1970: first),
-            last: Timestamp(millisecondsSince1970: last))
+            count: statement.int64(0), firstMilliseconds: statement.int64(1), lastMilliseconds: statement.int64(2))
     }
 
     public func forEachEvent(_ filter: ReportFilter, _ body: (ProvisioningEvent) throws -> Void) throws {

@@ -38,4 +38,13 @@ public struct EventSpan: Equatable, Sendable {
         self.first = first
         self.last = last
     }
+
+    /// The span an aggregate row gives (`count(*)`, `min(time_ms)`, `max(time_ms)`): nil when
+    /// it counted nothing.
+    public init?(count: Int64?, firstMilliseconds: Int64?, lastMilliseconds: Int64?) {
+        guard let count, count > 0, let firstMilliseconds, let lastMilliseconds else { return nil }
+        self.init(
+            count: Int(count), first: Timestamp(millisecondsSince1970: firstMilliseconds),
+            last: Timestamp(millisecondsSince1970: lastMilliseconds))
+    }
 }
