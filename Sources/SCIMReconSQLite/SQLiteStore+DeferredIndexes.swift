@@ -18,8 +18,11 @@ extension SQLiteStore {
     ]
 
     /// How many events a run appends before its indexes are deferred: building them again costs
-    /// a sort of the whole history, so a run must add at least half as many events as there were.
-    func deferralThreshold() -> Int { max(100_000, Int(bulk.eventsBefore / 2)) }
+    /// a sort of the whole history, so a run must add at least half as many events as there were
+    /// (and a few thousand, so that a small run into a new store does not rebuild for nothing).
+    /// Into an empty or young history that comes early: a bulk replay keeps the three random-order
+    /// b-trees out of its inserts almost from its first batch, and sorts them once at the commit.
+    func deferralThreshold() -> Int { max(8_192, Int(bulk.eventsBefore / 2)) }
 
     /// Called at `begin`: forgets the last run's counts and notes the history's size.
     func startBulkTracking() throws(StoreError) {

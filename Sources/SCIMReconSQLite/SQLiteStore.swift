@@ -219,14 +219,36 @@ public final class SQLiteStore: ProvisioningStore {
         let attributes = JSONValue.object(
             JSONObject(user.attributes.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })
         )
+        let scim = SQLiteValue.text(JSONWriter.string(.object(user.scim)))
+        let attributesText = SQLiteValue.text(JSONWriter.string(attributes))
+        let userNameKey = SQLiteValue.text(user.userName.lowercased())
+        let externalID = SQLiteValue(user.externalID)
+        let emailKey = SQLiteValue(user.email?.lowercased())
+        let deleteAfter = SQLiteValue(user.deleteAfter?.millisecondsSince1970)
+        // Most saves change a user that exists and none of its indexed columns (a PATCH of
+        // displayName, title, active): an UPDATE that sets only unindexed columns, with the
+        // indexed ones as they must already be in its WHERE, leaves the four look-up indexes
+        // untouched. SQLite rewrites an index entry whenever its column is SET, to the same value
+        // or not, and that was half of a write-back's cost.
+        try db.statement(
+            """
+            UPDATE users SET user_name = ?, active = ?, attributes = ?, scim = ?, disabled_ms = ?
+            WHERE app = ? AND id = ? AND user_name_key = ? AND external_id IS ? AND email_key IS ?
+                AND delete_after_ms IS ?
+            """
+        ).run([
+            .text(user.userName), SQLiteValue(user.active), attributesText, scim,
+            SQLiteValue(user.disabledAt?.millisecondsSince1970), .text(user.app), .text(user.id), userNameKey,
+            externalID, emailKey, deleteAfter,
+        ])
+        guard db.changes == 0 else { return }
         let values: [SQLiteValue] = [
-            .text(user.userName), .text(user.userName.lowercased()), SQLiteValue(user.externalID),
-            SQLiteValue(user.email?.lowercased()), SQLiteValue(user.active), .text(JSONWriter.string(attributes)),
-            .text(JSONWriter.string(.object(user.scim))), SQLiteValue(user.disabledAt?.millisecondsSince1970),
-            SQLiteValue(user.deleteAfter?.millisecondsSince1970), .text(user.app), .text(user.id),
+            .text(user.userName), userNameKey, externalID, emailKey, SQLiteValue(user.active), attributesText, scim,
+            SQLiteValue(user.disabledAt?.millisecondsSince1970), deleteAfter, .text(user.app), .text(user.id),
         ]
-        // Most saves change a user that exists: a plain UPDATE by key, and an INSERT only when it
-        // changed nothing (an upsert would try the insert, fail on the unique index, then update).
+        // An indexed column changed, or the user is new: a plain UPDATE by key, and an INSERT only
+        // when it changed nothing (an upsert would try the insert, fail on the unique index, then
+        // update).
         try db.statement(
             """
             UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, email_key = ?, active = ?,
