@@ -219,8 +219,14 @@ public final class SQLiteStore: ProvisioningStore {
         let attributes = JSONValue.object(
             JSONObject(user.attributes.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })
         )
-        let scim = SQLiteValue.text(JSONWriter.string(.object(user.scim)))
-        let attributesText = SQLiteValue.text(JSONWriter.string(attributes))
+        let (userName, app, id) = (
+            SQLiteValue.text(user.userName), SQLiteValue.text(user.app), SQLiteValue.text(user.id)
+        )
+        let (active, disabled) = (SQLiteValue(user.active), SQLiteValue(user.disabledAt?.millisecondsSince1970))
+        let (attributesText, scim) = (
+            SQLiteValue.text(JSONWriter.string(attributes)), SQLiteValue.text(JSONWriter.string(.object(user.scim)))
+        )
+        // The indexed columns.
         let userNameKey = SQLiteValue.text(user.userName.lowercased())
         let externalID = SQLiteValue(user.externalID)
         let emailKey = SQLiteValue(user.email?.lowercased())
@@ -237,14 +243,11 @@ public final class SQLiteStore: ProvisioningStore {
                 AND delete_after_ms IS ?
             """
         ).run([
-            .text(user.userName), SQLiteValue(user.active), attributesText, scim,
-            SQLiteValue(user.disabledAt?.millisecondsSince1970), .text(user.app), .text(user.id), userNameKey,
-            externalID, emailKey, deleteAfter,
+            userName, active, attributesText, scim, disabled, app, id, userNameKey, externalID, emailKey, deleteAfter,
         ])
         guard db.changes == 0 else { return }
-        let values: [SQLiteValue] = [
-            .text(user.userName), userNameKey, externalID, emailKey, SQLiteValue(user.active), attributesText, scim,
-            SQLiteValue(user.disabledAt?.millisecondsSince1970), deleteAfter, .text(user.app), .text(user.id),
+        let values = [
+            userName, userNameKey, externalID, emailKey, active, attributesText, scim, disabled, deleteAfter, app, id,
         ]
         // An indexed column changed, or the user is new: a plain UPDATE by key, and an INSERT only
         // when it changed nothing (an upsert would try the insert, fail on the unique index, then
