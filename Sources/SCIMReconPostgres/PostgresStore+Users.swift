@@ -65,15 +65,12 @@ extension PostgresStore {
         """
     }
 
-    /// A user's columns in the order of `insertUser`'s parameters.
-    static func userValues(_ user: LocalUser) -> [String?] {
-        let attributes = JSONValue.object(
-            JSONObject(user.attributes.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })
-        )
-        return [
+    /// A user's columns in the order of `userWriteColumns`.
+    static func userValues(_ user: EncodedUser) -> [String?] {
+        [
             user.app, user.id, user.userName, user.userName.lowercased(), user.externalID,
             user.externalID.map(asciiFolded), asciiFolded(user.id), user.email?.lowercased(), user.active ? "t" : "f",
-            JSONWriter.string(attributes), JSONWriter.string(.object(user.scim)),
+            user.attributesText, user.scimText,
             user.disabledAt.map { String($0.millisecondsSince1970) },
             user.deleteAfter.map { String($0.millisecondsSince1970) },
         ]
@@ -93,12 +90,7 @@ extension PostgresStore {
 
     /// One round trip whether the user is new or changed (an upsert on the primary key).
     public func saveUser(_ user: LocalUser) throws(StoreError) {
-        wrote(1, to: "users")
-        try db.query(
-            """
-            INSERT INTO users(\(Self.userWriteColumns))
-            VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \(Self.userUpsert)
-            """, Self.userValues(user))
+        try saveEncodedUsers([EncodedUser(user, stored: true)])
     }
 
     /// Users by id, one round trip for the chunk.
@@ -107,11 +99,23 @@ extension PostgresStore {
         return try users(Self.lookUpEach("id"), [app, textArray(Array(Set(ids)))])
     }
 
+    public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
+        try saveEncodedUsers(users.map { EncodedUser($0, stored: true) })
+    }
+
     /// New and changed users in one upsert: each column as an array, unnested into rows. A user
     /// saved twice in the chunk is written once, as last saved (an upsert touches a row once).
-    public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
+    /// Whether the run created a user changes nothing here: the upsert is one statement either way.
+    public func saveEncodedUsers(_ users: [EncodedUser]) throws(StoreError) {
         guard users.count > 1 else {
-            if let user = users.first { try saveUser(user) }
+            if let user = users.first {
+                wrote(1, to: "users")
+                try db.query(
+                    """
+                    INSERT INTO users(\(Self.userWriteColumns))
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \(Self.userUpsert)
+                    """, Self.userValues(user))
+            }
             return
         }
         var last: [String: Int] = [:]

@@ -136,6 +136,16 @@ final class SQLiteStatement {
             case .integer(let number): sqlite3_bind_int64(raw, index, number)
             case .real(let number): sqlite3_bind_double(raw, index, number)
             case .text(let text): sqlite3_bind_text(raw, index, text, -1, sqliteTransient)
+            case .utf8(let bytes):
+                bytes.withUnsafeBufferPointer { text in
+                    // An empty array may have no storage: bind "" rather than NULL.
+                    _ =
+                        text.baseAddress.map { start in
+                            start.withMemoryRebound(to: CChar.self, capacity: text.count) {
+                                sqlite3_bind_text(raw, index, $0, Int32(text.count), sqliteTransient)
+                            }
+                        } ?? sqlite3_bind_text(raw, index, "", 0, sqliteTransient)
+                }
             }
         }
         return self
@@ -199,6 +209,8 @@ enum SQLiteValue {
     case integer(Int64)
     case real(Double)
     case text(String)
+    /// Text already encoded as UTF-8 (a user's JSON columns, as `EncodedUser` holds them).
+    case utf8(ArraySlice<UInt8>)
 
     init(_ text: String?) { self = text.map { .text($0) } ?? .null }
     init(_ number: Int64?) { self = number.map { .integer($0) } ?? .null }

@@ -215,43 +215,58 @@ public final class SQLiteStore: ProvisioningStore {
             [.text(app), .text(bound)])
     }
 
-    public func saveUser(_ user: LocalUser) throws(StoreError) {
-        let attributes = JSONValue.object(
-            JSONObject(user.attributes.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .string($0.value)) })
-        )
+    public func saveUser(_ user: LocalUser) throws(StoreError) { try write(EncodedUser(user, stored: true)) }
+
+    public func createUser(_ user: LocalUser) throws(StoreError) { try write(EncodedUser(user, stored: false)) }
+
+    public func saveEncodedUsers(_ users: [EncodedUser]) throws(StoreError) {
+        for user in users { try write(user) }
+    }
+
+    /// Writes one user. Most saves change a user that exists and none of its indexed columns (a
+    /// PATCH of displayName, title, active): an UPDATE that sets only unindexed columns, with the
+    /// indexed ones as they must already be in its WHERE, leaves the four look-up indexes
+    /// untouched. SQLite rewrites an index entry whenever its column is SET, to the same value or
+    /// not, and that was half of a write-back's cost. A user the run created is inserted first,
+    /// without the two UPDATEs that would find nothing.
+    func write(_ user: EncodedUser) throws(StoreError) {
         let (userName, app, id) = (
             SQLiteValue.text(user.userName), SQLiteValue.text(user.app), SQLiteValue.text(user.id)
         )
         let (active, disabled) = (SQLiteValue(user.active), SQLiteValue(user.disabledAt?.millisecondsSince1970))
-        let (attributesText, scim) = (
-            SQLiteValue.text(JSONWriter.string(attributes)), SQLiteValue.text(JSONWriter.string(.object(user.scim)))
-        )
+        let (attributes, scim) = (SQLiteValue.utf8(user.attributes), SQLiteValue.utf8(user.scim))
         // The indexed columns.
         let userNameKey = SQLiteValue.text(user.userName.lowercased())
         let externalID = SQLiteValue(user.externalID)
         let emailKey = SQLiteValue(user.email?.lowercased())
         let deleteAfter = SQLiteValue(user.deleteAfter?.millisecondsSince1970)
-        // Most saves change a user that exists and none of its indexed columns (a PATCH of
-        // displayName, title, active): an UPDATE that sets only unindexed columns, with the
-        // indexed ones as they must already be in its WHERE, leaves the four look-up indexes
-        // untouched. SQLite rewrites an index entry whenever its column is SET, to the same value
-        // or not, and that was half of a write-back's cost.
-        try db.statement(
-            """
-            UPDATE users SET user_name = ?, active = ?, attributes = ?, scim = ?, disabled_ms = ?
-            WHERE app = ? AND id = ? AND user_name_key = ? AND external_id IS ? AND email_key IS ?
-                AND delete_after_ms IS ?
-            """
-        ).run([
-            userName, active, attributesText, scim, disabled, app, id, userNameKey, externalID, emailKey, deleteAfter,
-        ])
-        guard db.changes == 0 else { return }
         let values = [
-            userName, userNameKey, externalID, emailKey, active, attributesText, scim, disabled, deleteAfter, app, id,
+            userName, userNameKey, externalID, emailKey, active, attributes, scim, disabled, deleteAfter, app, id,
         ]
-        // An indexed column changed, or the user is new: a plain UPDATE by key, and an INSERT only
-        // when it changed nothing (an upsert would try the insert, fail on the unique index, then
-        // update).
+        if !user.stored {
+            try db.statement(
+                """
+                INSERT INTO users(user_name, user_name_key, external_id, email_key, active, attributes, scim,
+                                  disabled_ms, delete_after_ms, app, id)
+                VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(app, id) DO NOTHING
+                """
+            ).run(values)
+            if db.changes == 1 { return }
+        } else {
+            try db.statement(
+                """
+                UPDATE users SET user_name = ?, active = ?, attributes = ?, scim = ?, disabled_ms = ?
+                WHERE app = ? AND id = ? AND user_name_key = ? AND external_id IS ? AND email_key IS ?
+                    AND delete_after_ms IS ?
+                """
+            ).run([
+                userName, active, attributes, scim, disabled, app, id, userNameKey, externalID, emailKey, deleteAfter,
+            ])
+            guard db.changes == 0 else { return }
+        }
+        // An indexed column changed, or the user is not where the hint said: a plain UPDATE by
+        // key, and an INSERT only when it changed nothing (an upsert would try the insert, fail on
+        // the unique index, then update).
         try db.statement(
             """
             UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, email_key = ?, active = ?,
@@ -259,7 +274,7 @@ public final class SQLiteStore: ProvisioningStore {
             WHERE app = ? AND id = ?
             """
         ).run(values)
-        guard db.changes == 0 else { return }
+        guard db.changes == 0, user.stored else { return }
         try db.statement(
             """
             INSERT INTO users(user_name, user_name_key, external_id, email_key, active, attributes, scim,

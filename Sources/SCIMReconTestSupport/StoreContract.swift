@@ -124,6 +124,56 @@ public enum StoreContract {
             let unseen = try store.unseenUsers(app: "A", run: 9).map(\.id)
             try expect(unseen.isEmpty, "unseen after a batched mark: \(unseen) (u1 is inactive)")
         },
+        Check(name: "a create inserts a new user, and updates one the store has by that id") { store in
+            try committed(store) { try store.saveUser(user("A", "u1", "kept", externalID: "e1", email: "k@x")) }
+            try committed(store) {
+                try store.createUser(user("A", "u2", "new", externalID: "e2"))
+                // Wrong as a hint (the store has u1): it must update it, not fail or add a row.
+                try store.createUser(user("A", "u1", "Replaced", externalID: "e9", email: "r@x"))
+            }
+            try expect(try store.userCount(app: "A", activeOnly: false) == 2, "a create added a second u1")
+            let replaced = try store.findUser(app: "A", by: .externalId, value: "e9").map(\.id)
+            try expect(replaced == ["u1"], "by the new externalId: \(replaced)")
+            try expect(
+                try store.findUser(app: "A", by: .externalId, value: "e1").isEmpty, "found by the old externalId")
+            try expect(try store.findUser(app: "A", by: .email, value: "k@x").isEmpty, "found by the old email")
+            let created = try store.findUser(app: "A", by: .userName, value: "NEW").map(\.id)
+            try expect(created == ["u2"], "the created user by userName: \(created)")
+        },
+        Check(name: "encoded users are saved as the users they encode, whatever their hint") { store in
+            var nested = user("A", "u1", "Zoë@Example.com", externalID: "e1", email: "Z@X.com")
+            nested.attributes["department"] = "R&D \"quoted\" \\ ∅"
+            nested.scim = JSONObject([
+                "userName": "Zoë@Example.com", "zLast": .number("1.50"), "aFirst": false,
+                "emails": [["value": "Z@X.com", "primary": true]], "name": ["givenName": "Zoë"],
+            ])
+            nested.disabledAt = t0
+            let bare = LocalUser(app: "A", id: "u2", attributes: [:], active: false, scim: JSONObject([:]))
+            try committed(store) {
+                try store.saveEncodedUsers([EncodedUser(nested, stored: false), EncodedUser(bare, stored: true)])
+            }
+            let read = try store.users(app: "A", ids: ["u1", "u2"]).sorted { $0.id < $1.id }
+            try expect(read == [nested, bare], "read back \(read)")
+            var changed = nested
+            changed.attributes["userName"] = "zoe@example.com"
+            changed.attributes["externalId"] = nil
+            changed.active = false
+            changed.deleteAfter = t0.adding(milliseconds: 5)
+            var third = bare
+            third.id = "u3"
+            try committed(store) {
+                // Both hints wrong: u1 exists (said new), u3 does not (said stored).
+                try store.saveEncodedUsers([EncodedUser(changed, stored: false), EncodedUser(third, stored: true)])
+            }
+            try expect(try store.users(app: "A", ids: ["u1"]) == [changed], "the changed user did not read back")
+            try expect(try store.users(app: "A", ids: ["u3"]) == [third], "the new user was not inserted")
+            try expect(try store.findUser(app: "A", by: .externalId, value: "e1").isEmpty, "found by a dropped key")
+            try expect(
+                try store.findUser(app: "A", by: .userName, value: "Zoë@Example.com").isEmpty, "found by its old name")
+            try expect(
+                try store.usersDueForDeletion(app: "A", now: t0.adding(milliseconds: 5)).map(\.id) == ["u1"],
+                "the grace period written through an encoded save is not due")
+        },
         Check(name: "renaming a user moves its memberships; deleting one removes them") { store in
             try committed(store) {
                 try store.saveUser(user("A", "old", "alice"))

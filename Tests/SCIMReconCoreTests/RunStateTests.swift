@@ -64,6 +64,122 @@ import Testing
         state.rollback()
     }
 
+    /// A store that records how each user reached it: created, saved, or encoded with its hint.
+    final class WriteLog: ProvisioningStore {
+        let base = InMemoryStore()
+        var writes: [String] = []
+        // Everything but the writes goes to the in-memory store.
+        var location: String { base.location }
+        func begin() throws(StoreError) { try base.begin() }
+        func commit() throws(StoreError) { try base.commit() }
+        func rollback() { base.rollback() }
+        func canonicalApp(_ name: String) throws(StoreError) -> String { try base.canonicalApp(name) }
+        func insertRun(_ run: RunRecord) throws(StoreError) -> Int64 { try base.insertRun(run) }
+        func updateRun(_ run: RunRecord) throws(StoreError) { try base.updateRun(run) }
+        func findUser(app: String, by key: MatchKey, value: String) throws(StoreError) -> [LocalUser] {
+            try base.findUser(app: app, by: key, value: value)
+        }
+        func saveUser(_ user: LocalUser) throws(StoreError) {
+            writes.append("save \(user.id)")
+            try base.saveUser(user)
+        }
+        func createUser(_ user: LocalUser) throws(StoreError) {
+            writes.append("create \(user.id)")
+            try base.saveUser(user)
+        }
+        func saveEncodedUsers(_ users: [EncodedUser]) throws(StoreError) {
+            var parser = JSONParser()
+            for user in users {
+                writes.append("\(user.stored ? "update" : "insert") \(user.id)")
+                try base.saveUser(try user.decoded(parser: &parser))
+            }
+        }
+        func deleteUser(app: String, id: String) throws(StoreError) { try base.deleteUser(app: app, id: id) }
+        func renameUser(app: String, from id: String, to newID: String) throws(StoreError) {
+            try base.renameUser(app: app, from: id, to: newID)
+        }
+        func userCount(app: String, activeOnly: Bool) throws(StoreError) -> Int {
+            try base.userCount(app: app, activeOnly: activeOnly)
+        }
+        func markSeen(app: String, id: String, run: Int64) throws(StoreError) {
+            try base.markSeen(app: app, id: id, run: run)
+        }
+        func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {
+            try base.unseenUsers(app: app, run: run)
+        }
+        func usersDueForDeletion(app: String, now: Timestamp) throws(StoreError) -> [LocalUser] {
+            try base.usersDueForDeletion(app: app, now: now)
+        }
+        func group(app: String, id: String) throws(StoreError) -> LocalGroup? { try base.group(app: app, id: id) }
+        func saveGroup(_ group: LocalGroup) throws(StoreError) { try base.saveGroup(group) }
+        func deleteGroup(app: String, id: String) throws(StoreError) { try base.deleteGroup(app: app, id: id) }
+        func members(app: String, groupID: String) throws(StoreError) -> [String] {
+            try base.members(app: app, groupID: groupID)
+        }
+        func addMember(app: String, groupID: String, userID: String) throws(StoreError) {
+            try base.addMember(app: app, groupID: groupID, userID: userID)
+        }
+        func removeMember(app: String, groupID: String, userID: String) throws(StoreError) {
+            try base.removeMember(app: app, groupID: groupID, userID: userID)
+        }
+        func groupNames(app: String, userID: String) throws(StoreError) -> [String] {
+            try base.groupNames(app: app, userID: userID)
+        }
+        func appendEvent(_ event: ProvisioningEvent, email: String?) throws(StoreError) {
+            try base.appendEvent(event, email: email)
+        }
+        func appliedFingerprints(app: String, among fingerprints: [Fingerprint]) throws(StoreError)
+            -> Set<Fingerprint>
+        {
+            try base.appliedFingerprints(app: app, among: fingerprints)
+        }
+        func markApplied(app: String, _ fingerprints: [Fingerprint], run: Int64) throws(StoreError) {
+            try base.markApplied(app: app, fingerprints, run: run)
+        }
+        func wasDeleted(app: String, id: String) throws(StoreError) -> Bool { try base.wasDeleted(app: app, id: id) }
+        func checkpoint(job: String, path: String) throws(StoreError) -> Checkpoint? {
+            try base.checkpoint(job: job, path: path)
+        }
+        func saveCheckpoint(job: String, _ checkpoint: Checkpoint) throws(StoreError) {
+            try base.saveCheckpoint(job: job, checkpoint)
+        }
+    }
+
+    /// The write-back tells the store which users the run created (so it can insert them without
+    /// looking first) and hands the compact tier over as it holds it; a user the run read from the
+    /// store is never said to be new, even when the engine calls it a create.
+    @Test func theWriteBackSaysWhichUsersTheRunCreated() throws {
+        let log = WriteLog()
+        try log.base.begin()
+        try log.base.saveUser(user("old", "old@example.org", externalID: "e0", email: "old@example.org"))
+        try log.base.commit()
+        let state = RunState(base: log, entryLimit: 2)
+        try state.begin()
+        _ = try state.findUser(app: "Okta", by: .id, value: "old")
+        try state.createUser(user("old", "old@example.org", externalID: "e0", email: "renamed@example.org"))
+        try state.createUser(user("n1", "n1@example.org", externalID: "e1", email: "n1@example.org"))
+        // Out of the decoded tier (the compact one), then changed again there: still new.
+        try state.createUser(user("n2", "n2@example.org", externalID: "e2", email: "n2@example.org"))
+        var changed = user("n1", "n1@example.org", externalID: "e1", email: "n1@example.org")
+        changed.attributes["title"] = "Engineer"
+        try state.saveUser(changed)
+        // Written through before its delete, as created.
+        try state.createUser(user("n3", "n3@example.org", externalID: "e3", email: "n3@example.org"))
+        try state.deleteUser(app: "Okta", id: "n3")
+        try state.commit()
+        // n3 before its delete, then the compact tier in key order; `old` was read, so it is no create.
+        #expect(log.writes == ["create n3", "insert n1", "insert n2", "update old"])
+        #expect(try log.base.findUser(app: "Okta", by: .id, value: "n1") == [changed])
+        #expect(try log.base.findUser(app: "Okta", by: .email, value: "RENAMED@example.org").map(\.id) == ["old"])
+        #expect(try log.base.findUser(app: "Okta", by: .id, value: "n3").isEmpty)
+        // A second run's save of a user the first created is an update.
+        log.writes = []
+        try state.begin()
+        try state.saveUser(changed)
+        try state.commit()
+        #expect(log.writes == ["update n1"])
+    }
+
     @Test func usersSeenWhileHeldCompactlyAreSeenAfterTheCommit() throws {
         let store = InMemoryStore()
         let state = RunState(base: store, entryLimit: 1)

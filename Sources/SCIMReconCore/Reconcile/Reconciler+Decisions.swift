@@ -74,7 +74,7 @@ extension Reconciler {
         let user = LocalUser(
             app: app, id: id, attributes: incoming.attributes, active: incoming.active, scim: resource,
             disabledAt: incoming.active ? nil : time)
-        try store.saveUser(user)
+        try store.createUser(user)
         mappedThisRun.insert(UserRef(app: app, id: id))
         if snapshot { try store.markSeen(app: app, id: id, run: run) }
         let changes = UserDecision.changes(

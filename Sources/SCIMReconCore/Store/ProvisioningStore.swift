@@ -40,6 +40,12 @@ public protocol ProvisioningStore: AnyObject {
     func saveUser(_ user: LocalUser) throws(StoreError)
     /// Saves users in their order: the batched write-back of a run's cache.
     func saveUsers(_ users: [LocalUser]) throws(StoreError)
+    /// Saves a user the run has just created: no user by its id was found (a store may try its
+    /// insert first, and must still update a row it finds).
+    func createUser(_ user: LocalUser) throws(StoreError)
+    /// Saves users already encoded as the store writes them, in their order: the write-back of the
+    /// changed users a run's cache holds compactly.
+    func saveEncodedUsers(_ users: [EncodedUser]) throws(StoreError)
     func deleteUser(app: String, id: String) throws(StoreError)
     /// Gives a user a new SCIM id, memberships included.
     func renameUser(app: String, from id: String, to newID: String) throws(StoreError)
@@ -104,6 +110,16 @@ extension ProvisioningStore {
 
     public func saveUsers(_ users: [LocalUser]) throws(StoreError) {
         for user in users { try saveUser(user) }
+    }
+
+    public func createUser(_ user: LocalUser) throws(StoreError) { try saveUser(user) }
+
+    public func saveEncodedUsers(_ users: [EncodedUser]) throws(StoreError) {
+        var parser = JSONParser()
+        var decoded: [LocalUser] = []
+        decoded.reserveCapacity(users.count)
+        for user in users { decoded.append(try user.decoded(parser: &parser)) }
+        try saveUsers(decoded)
     }
 
     public func findUsers(app: String, by key: MatchKey, values: [String]) throws(StoreError) -> [LocalUser] {

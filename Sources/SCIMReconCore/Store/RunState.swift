@@ -11,9 +11,10 @@ import SCIMKit
 /// or a rollback loses it together with the rest of the run.
 ///
 /// Two tiers hold the users: up to `entryLimit` decoded, and behind them the changed users that
-/// fell out of that tier, each as compact JSON (`spillLimit` bytes in all). A user is therefore
-/// written to the store once per run, at the commit, unless the run changes more users than the
-/// second tier holds; a store that keeps every version of a row until the commit (PostgreSQL's
+/// fell out of that tier, each encoded as the store writes it (`EncodedUser`, `spillLimit` bytes
+/// in all), so that writing one back costs no decode and re-encode. A user is therefore written
+/// to the store once per run, at the commit, unless the run changes more users than the second
+/// tier holds; a store that keeps every version of a row until the commit (PostgreSQL's
 /// MVCC) would otherwise pile up a version per cache cycle.
 ///
 /// Deletes, renames, groups and memberships write through at once (they are rare, and other
@@ -32,58 +33,6 @@ public final class RunState: ProvisioningStore {
         var value: String
     }
 
-    /// A changed user out of the decoded tier: its attributes and resource as one compact JSON
-    /// array (`[attributes, resource]`), the rest as is.
-    struct Spilled {
-        var active: Bool
-        var disabledAt: Timestamp?
-        var deleteAfter: Timestamp?
-        var text: [UInt8]
-
-        init(_ user: LocalUser) {
-            active = user.active
-            disabledAt = user.disabledAt
-            deleteAfter = user.deleteAfter
-            let attributes = JSONObject(
-                user.attributes.map { JSONObject.Member(key: $0.key, value: .string($0.value)) })
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(1_024)
-            JSONWriter.write(.array([.object(attributes), .object(user.scim)]), sortedKeys: false, into: &buffer)
-            // Held for the rest of the run: no spare capacity.
-            text = [UInt8](unsafeUninitializedCapacity: buffer.count) { target, count in
-                count = target.initialize(fromContentsOf: buffer)
-            }
-        }
-
-        /// What it costs to hold, roughly: the text, and its key in the tier, in `dirty` and in
-        /// the three look-ups by key.
-        var bytes: Int { text.count + 400 }
-
-        func user(app: String, id: String, parser: inout JSONParser) throws(StoreError) -> LocalUser {
-            func unreadable(_ why: String) -> StoreError {
-                StoreError("run cache: the held copy of user '\(id)' (\(app)) does not read back: \(why)")
-            }
-            let parsed: JSONValue
-            do {
-                parsed = try text.withUnsafeBufferPointer { bytes throws(JSONParseError) in try parser.parse(bytes) }
-            } catch {
-                throw unreadable("\(error)")
-            }
-            guard case .array(let parts) = parsed, parts.count == 2, let stored = parts[0].objectValue,
-                let scim = parts[1].objectValue
-            else { throw unreadable("not [attributes, resource]") }
-            var attributes: [String: String] = [:]
-            attributes.reserveCapacity(stored.count)
-            for member in stored {
-                guard let value = member.value.stringValue else { throw unreadable("attribute '\(member.key)'") }
-                attributes[member.key] = value
-            }
-            return LocalUser(
-                app: app, id: id, attributes: attributes, active: active, scim: scim, disabledAt: disabledAt,
-                deleteAfter: deleteAfter)
-        }
-    }
-
     public let base: any ProvisioningStore
     /// The most users held; at the limit the dirty ones are written back and all forgotten, so
     /// memory stays bounded however many users a run touches.
@@ -95,13 +44,17 @@ public final class RunState: ProvisioningStore {
     let spillLimit: Int
 
     private var entries: [Key: Entry] = [:]
-    /// Changed users out of `entries` (a key is in one or the other, never both).
-    private var spilled: [Key: Spilled] = [:]
+    /// Changed users out of `entries`, encoded as the store writes them (a key is in one or the
+    /// other, never both).
+    private var spilled: [Key: EncodedUser] = [:]
     private var spilledBytes = 0
     private var parser = JSONParser()
     /// Users the store does not have as the run left them: changed ones in `entries`, and all of
     /// `spilled`.
     private var dirty: Set<Key> = []
+    /// Dirty users the run created (`createUser`) and has not written yet: the store is told so
+    /// at the write-back, and can insert them without looking first.
+    private var created: Set<Key> = []
     /// Secondary look-ups over dirty users, whose keys the store does not know yet.
     private var byUserName: [Key: Set<String>] = [:]
     private var byExternalID: [Key: Set<String>] = [:]
@@ -193,6 +146,7 @@ public final class RunState: ProvisioningStore {
         spilled = [:]
         spilledBytes = 0
         dirty = []
+        created = []
         byUserName = [:]
         byExternalID = [:]
         byEmail = [:]
@@ -256,16 +210,18 @@ public final class RunState: ProvisioningStore {
         var batch = WriteBatch(base)
         for key in dirty.sorted(by: { ($0.app, $0.value) < ($1.app, $1.value) }) {
             if case .present(let user, _)? = entries[key] {
-                try batch.append(user)
+                try batch.append(EncodedUser(user, stored: !created.contains(key)))
                 entries[key] = .present(user, dirty: false)
-            } else if let held = spilled[key] {
-                try batch.append(try held.user(app: key.app, id: key.value, parser: &parser))
+            } else if var held = spilled[key] {
+                held.stored = !created.contains(key)
+                try batch.append(held)
             }
         }
         try batch.finish()
         spilled = [:]
         spilledBytes = 0
         dirty = []
+        created = []
         byUserName = [:]
         byExternalID = [:]
         byEmail = [:]
@@ -273,11 +229,11 @@ public final class RunState: ProvisioningStore {
         seen = [:]
     }
 
-    /// Users on their way to the store, a few hundred at a time: the compact tier decoded whole
-    /// would cost more memory than it saves.
+    /// Users on their way to the store, a few hundred at a time (a batch of the compact tier's
+    /// texts, not a second copy of the tier).
     private struct WriteBatch {
         let base: any ProvisioningStore
-        var users: [LocalUser] = []
+        var users: [EncodedUser] = []
         static let size = 256
 
         init(_ base: any ProvisioningStore) {
@@ -285,14 +241,14 @@ public final class RunState: ProvisioningStore {
             users.reserveCapacity(Self.size)
         }
 
-        mutating func append(_ user: LocalUser) throws(StoreError) {
+        mutating func append(_ user: EncodedUser) throws(StoreError) {
             users.append(user)
             if users.count >= Self.size { try finish() }
         }
 
         mutating func finish() throws(StoreError) {
             guard !users.isEmpty else { return }
-            try base.saveUsers(users)
+            try base.saveEncodedUsers(users)
             users.removeAll(keepingCapacity: true)
         }
     }
@@ -312,8 +268,9 @@ public final class RunState: ProvisioningStore {
         try willWriteBack?()
         storeChanged()
         var batch = WriteBatch(base)
-        for (key, held) in spilled.sorted(by: { ($0.key.app, $0.key.value) < ($1.key.app, $1.key.value) }) {
-            try batch.append(try held.user(app: key.app, id: key.value, parser: &parser))
+        for (key, var held) in spilled.sorted(by: { ($0.key.app, $0.key.value) < ($1.key.app, $1.key.value) }) {
+            held.stored = created.remove(key) == nil
+            try batch.append(held)
             dirty.remove(key)
         }
         try batch.finish()
@@ -343,9 +300,10 @@ public final class RunState: ProvisioningStore {
         guard force || entries.count >= entryLimit else { return }
         for (key, entry) in entries {
             guard case .present(let user, dirty: true) = entry else { continue }
-            let held = Spilled(user)
+            // (`stored` is set at the write-back, from `created`.)
+            let held = EncodedUser(user, stored: true)
             spilled[key] = held
-            spilledBytes += held.bytes
+            spilledBytes += held.heldBytes
         }
         entries = [:]
         try writeSpilledIfFull()
@@ -354,8 +312,8 @@ public final class RunState: ProvisioningStore {
     /// A changed user back from the compact tier into the decoded one.
     private func unspill(_ key: Key) throws(StoreError) -> LocalUser? {
         guard let held = spilled.removeValue(forKey: key) else { return nil }
-        spilledBytes -= held.bytes
-        let user = try held.user(app: key.app, id: key.value, parser: &parser)
+        spilledBytes -= held.heldBytes
+        let user = try held.decoded(parser: &parser)
         try makeRoom()
         entries[key] = .present(user, dirty: true)
         // Making room may have written the compact tier (and cleared the look-ups): hold it as changed again.
@@ -375,15 +333,16 @@ public final class RunState: ProvisioningStore {
     private func flush(_ key: Key) throws(StoreError) {
         guard dirty.contains(key) else { return }
         try willWriteBack?()
+        let isNew = created.remove(key) != nil
         if case .present(let user, _)? = entries[key] {
-            try base.saveUser(user)
+            if isNew { try base.createUser(user) } else { try base.saveUser(user) }
             unindex(user)
             entries[key] = .present(user, dirty: false)
-        } else if let held = spilled.removeValue(forKey: key) {
-            spilledBytes -= held.bytes
-            let user = try held.user(app: key.app, id: key.value, parser: &parser)
-            try base.saveUser(user)
-            unindex(user)
+        } else if var held = spilled.removeValue(forKey: key) {
+            spilledBytes -= held.heldBytes
+            held.stored = !isNew
+            try base.saveEncodedUsers([held])
+            unindex(held)
         }
         dirty.remove(key)
         if let run = seen.removeValue(forKey: key) { try base.markSeen(app: key.app, id: key.value, run: run) }
@@ -615,13 +574,22 @@ public final class RunState: ProvisioningStore {
         if case .present(let old, dirty: true)? = entries[key] {
             unindex(old)
         } else if let held = spilled.removeValue(forKey: key) {
-            spilledBytes -= held.bytes
-            unindex(try held.user(app: user.app, id: user.id, parser: &parser))
+            spilledBytes -= held.heldBytes
+            unindex(held)
         }
         if entries[key] == nil { try makeRoom() }
         entries[key] = .present(user, dirty: true)
         dirty.insert(key)
         index(user)
+    }
+
+    /// A user no look-up found: held like any save, and marked new unless the run has read
+    /// a user by that id from the store.
+    public func createUser(_ user: LocalUser) throws(StoreError) {
+        let key = Key(app: user.app, value: user.id)
+        let unknown = entries[key] == nil && spilled[key] == nil
+        try saveUser(user)
+        if unknown { created.insert(key) }
     }
 
     public func deleteUser(app: String, id: String) throws(StoreError) {
@@ -718,13 +686,17 @@ public final class RunState: ProvisioningStore {
     }
 
     private func unindex(_ user: LocalUser) {
-        unindex(app: user.app, id: user.id, attributes: user.attributes)
+        unindex(app: user.app, id: user.id, userName: user.userName, externalID: user.externalID, email: user.email)
     }
 
-    private func unindex(app: String, id: String, attributes: [String: String]) {
-        byUserName[Key(app: app, value: (attributes["userName"] ?? "").lowercased())]?.remove(id)
-        if let externalID = attributes["externalId"] { byExternalID[Key(app: app, value: externalID)]?.remove(id) }
-        if let email = attributes["email"] { byEmail[Key(app: app, value: email.lowercased())]?.remove(id) }
+    private func unindex(_ user: EncodedUser) {
+        unindex(app: user.app, id: user.id, userName: user.userName, externalID: user.externalID, email: user.email)
+    }
+
+    private func unindex(app: String, id: String, userName: String, externalID: String?, email: String?) {
+        byUserName[Key(app: app, value: userName.lowercased())]?.remove(id)
+        if let externalID { byExternalID[Key(app: app, value: externalID)]?.remove(id) }
+        if let email { byEmail[Key(app: app, value: email.lowercased())]?.remove(id) }
     }
 }
 
