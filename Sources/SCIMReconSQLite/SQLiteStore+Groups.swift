@@ -72,7 +72,7 @@ extension SQLiteStore {
     // MARK: History
 
     public func appendEvent(_ event: ProvisioningEvent, email: String?) throws(StoreError) {
-        try db.statement(Self.insertEvents(rows: 1)).run(Self.eventValues(event, email: email))
+        try db.statement(Self.insertEvent).run(Self.eventValues(event, email: email))
         try noteAppendedEvents(1)
     }
 
@@ -86,7 +86,7 @@ extension SQLiteStore {
             for item in events[start..<(start + Self.eventBatchRows)] {
                 values.append(contentsOf: Self.eventValues(item.event, email: item.email))
             }
-            try db.statement(Self.insertEvents(rows: Self.eventBatchRows)).run(values)
+            try db.statement(Self.insertEventBatch).run(values)
             try noteAppendedEvents(Self.eventBatchRows)
             start += Self.eventBatchRows
         }
@@ -94,6 +94,9 @@ extension SQLiteStore {
     }
 
     static let eventBatchRows = 128
+    /// Built once: the batch's text is 6 KB, and its statement is found by that text.
+    static let insertEvent = insertEvents(rows: 1)
+    static let insertEventBatch = insertEvents(rows: eventBatchRows)
 
     static func insertEvents(rows: Int) -> String {
         """
