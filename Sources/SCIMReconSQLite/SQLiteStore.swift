@@ -230,20 +230,19 @@ public final class SQLiteStore: ProvisioningStore {
     /// not, and that was half of a write-back's cost. A user the run created is inserted first,
     /// without the two UPDATEs that would find nothing.
     func write(_ user: EncodedUser) throws(StoreError) {
-        let (userName, app, id) = (
-            SQLiteValue.text(user.userName), SQLiteValue.text(user.app), SQLiteValue.text(user.id)
-        )
+        let name = user.userName
+        let (userName, app, id) = (SQLiteValue.text(name), SQLiteValue.text(user.app), SQLiteValue.text(user.id))
         let (active, disabled) = (SQLiteValue(user.active), SQLiteValue(user.disabledAt?.millisecondsSince1970))
         let (attributes, scim) = (SQLiteValue.utf8(user.attributes), SQLiteValue.utf8(user.scim))
         // The indexed columns.
-        let userNameKey = SQLiteValue.text(user.userName.lowercased())
+        let userNameKey = SQLiteValue.text(name.lowercased())
         let externalID = SQLiteValue(user.externalID)
         let emailKey = SQLiteValue(user.email?.lowercased())
         let deleteAfter = SQLiteValue(user.deleteAfter?.millisecondsSince1970)
         let values = [
             userName, userNameKey, externalID, emailKey, active, attributes, scim, disabled, deleteAfter, app, id,
         ]
-        if !user.stored {
+        func inserted() throws(StoreError) -> Bool {
             try db.statement(
                 """
                 INSERT INTO users(user_name, user_name_key, external_id, email_key, active, attributes, scim,
@@ -251,8 +250,9 @@ public final class SQLiteStore: ProvisioningStore {
                 VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(app, id) DO NOTHING
                 """
             ).run(values)
-            if db.changes == 1 { return }
-        } else {
+            return db.changes > 0
+        }
+        if user.stored {
             try db.statement(
                 """
                 UPDATE users SET user_name = ?, active = ?, attributes = ?, scim = ?, disabled_ms = ?
@@ -263,9 +263,11 @@ public final class SQLiteStore: ProvisioningStore {
                 userName, active, attributes, scim, disabled, app, id, userNameKey, externalID, emailKey, deleteAfter,
             ])
             guard db.changes == 0 else { return }
+        } else if try inserted() {
+            return
         }
         // An indexed column changed, or the user is not where the hint said: a plain UPDATE by
-        // key, and an INSERT only when it changed nothing (an upsert would try the insert, fail on
+        // key, and the INSERT only when it changed nothing (an upsert would try the insert, fail on
         // the unique index, then update).
         try db.statement(
             """
@@ -274,14 +276,7 @@ public final class SQLiteStore: ProvisioningStore {
             WHERE app = ? AND id = ?
             """
         ).run(values)
-        guard db.changes == 0, user.stored else { return }
-        try db.statement(
-            """
-            INSERT INTO users(user_name, user_name_key, external_id, email_key, active, attributes, scim,
-                              disabled_ms, delete_after_ms, app, id)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).run(values)
+        if db.changes == 0 { _ = try inserted() }
     }
 
     public func deleteUser(app: String, id: String) throws(StoreError) {
