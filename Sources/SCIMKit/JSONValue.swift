@@ -202,6 +202,17 @@ extension String {
         }
     }
 
+    /// `lowercased()`, without a copy when there is nothing to lower: an ASCII string with no
+    /// capital letter is returned as it is. Store keys and event columns fold every identifier,
+    /// and most are lowercase already; `lowercased()` allocates a new string each time.
+    @inlinable
+    public func lowercasedIfNeeded() -> String {
+        let plain = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 >= 0x80 || $0 &- 0x41 < 26 }
+        }
+        return plain == true ? self : lowercased()
+    }
+
     @inlinable
     static func asciiLower(_ byte: UInt8) -> UInt8 {
         byte &- 0x41 < 26 ? byte | 0x20 : byte

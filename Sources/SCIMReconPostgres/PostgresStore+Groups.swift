@@ -27,7 +27,7 @@ extension PostgresStore {
                 display_name_key = excluded.display_name_key, external_id = excluded.external_id, scim = excluded.scim
             """,
             [
-                group.app, group.id, group.displayName, group.displayName.lowercased(), group.externalID,
+                group.app, group.id, group.displayName, group.displayName.lowercasedIfNeeded(), group.externalID,
                 JSONWriter.string(.object(group.scim)),
             ])
     }
@@ -130,8 +130,8 @@ extension PostgresStore {
         [
             String(event.time.millisecondsSince1970), String(event.run), event.app, event.user, event.userID,
             event.externalID, email, event.action.rawValue, event.status.rawValue, event.reason,
-            event.changes.isEmpty ? nil : changesJSON(event.changes), event.source, event.user?.lowercased(),
-            event.userID?.lowercased(), event.externalID?.lowercased(), email?.lowercased(),
+            event.changes.isEmpty ? nil : changesJSON(event.changes), event.source, event.user?.lowercasedIfNeeded(),
+            event.userID?.lowercasedIfNeeded(), event.externalID?.lowercasedIfNeeded(), email?.lowercasedIfNeeded(),
         ]
     }
 
@@ -175,7 +175,7 @@ extension PostgresStore {
             """
             SELECT 1 FROM events WHERE user_id_key = $1 AND app = $2 AND action = 'delete' AND status = 'success'
             LIMIT 1
-            """, [id.lowercased(), app]
+            """, [id.lowercasedIfNeeded(), app]
         ).count > 0
     }
 

@@ -68,8 +68,9 @@ extension PostgresStore {
     /// A user's columns in the order of `userWriteColumns`.
     static func userValues(_ user: EncodedUser) -> [String?] {
         [
-            user.app, user.id, user.userName, user.userName.lowercased(), user.externalID,
-            user.externalID.map(asciiFolded), asciiFolded(user.id), user.email?.lowercased(), user.active ? "t" : "f",
+            user.app, user.id, user.userName, user.userName.lowercasedIfNeeded(), user.externalID,
+            user.externalID.map(asciiFolded), asciiFolded(user.id), user.email?.lowercasedIfNeeded(),
+            user.active ? "t" : "f",
             user.attributesText, user.scimText,
             user.disabledAt.map { String($0.millisecondsSince1970) },
             user.deleteAfter.map { String($0.millisecondsSince1970) },

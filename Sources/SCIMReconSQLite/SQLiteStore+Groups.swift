@@ -28,7 +28,7 @@ extension SQLiteStore {
                 display_name_key = excluded.display_name_key, external_id = excluded.external_id, scim = excluded.scim
             """
         ).run([
-            .text(group.app), .text(group.id), .text(group.displayName), .text(group.displayName.lowercased()),
+            .text(group.app), .text(group.id), .text(group.displayName), .text(group.displayName.lowercasedIfNeeded()),
             SQLiteValue(group.externalID), .text(JSONWriter.string(.object(group.scim))),
         ])
     }
@@ -126,8 +126,8 @@ extension SQLiteStore {
             SQLiteValue(event.user), SQLiteValue(event.userID), SQLiteValue(event.externalID), SQLiteValue(email),
             .text(event.action.rawValue), .text(event.status.rawValue), SQLiteValue(event.reason),
             changes.isEmpty ? .null : .text(String(decoding: changes, as: UTF8.self)), .text(event.source),
-            SQLiteValue(event.user?.lowercased()), SQLiteValue(event.userID?.lowercased()),
-            SQLiteValue(event.externalID?.lowercased()), SQLiteValue(email?.lowercased()),
+            SQLiteValue(event.user?.lowercasedIfNeeded()), SQLiteValue(event.userID?.lowercasedIfNeeded()),
+            SQLiteValue(event.externalID?.lowercasedIfNeeded()), SQLiteValue(email?.lowercasedIfNeeded()),
         ]
     }
 
@@ -174,7 +174,7 @@ extension SQLiteStore {
         let statement = try db.statement(
             "SELECT 1 FROM events WHERE user_id_key = ? AND app = ? AND action = 'delete' AND status = 'success' LIMIT 1"
         )
-        statement.bind([.text(id.lowercased()), .text(app)])
+        statement.bind([.text(id.lowercasedIfNeeded()), .text(app)])
         return try statement.step()
     }
 

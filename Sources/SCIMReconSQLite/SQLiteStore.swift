@@ -235,9 +235,9 @@ public final class SQLiteStore: ProvisioningStore {
         let (active, disabled) = (SQLiteValue(user.active), SQLiteValue(user.disabledAt?.millisecondsSince1970))
         let (attributes, scim) = (SQLiteValue.utf8(user.attributes), SQLiteValue.utf8(user.scim))
         // The indexed columns.
-        let userNameKey = SQLiteValue.text(name.lowercased())
+        let userNameKey = SQLiteValue.text(name.lowercasedIfNeeded())
         let externalID = SQLiteValue(user.externalID)
-        let emailKey = SQLiteValue(user.email?.lowercased())
+        let emailKey = SQLiteValue(user.email?.lowercasedIfNeeded())
         let deleteAfter = SQLiteValue(user.deleteAfter?.millisecondsSince1970)
         let values = [
             userName, userNameKey, externalID, emailKey, active, attributes, scim, disabled, deleteAfter, app, id,

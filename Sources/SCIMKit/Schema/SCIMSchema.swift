@@ -69,7 +69,7 @@ public struct SCIMSchema: Sendable, Hashable {
     public func attribute(qualifiedName: String) -> SCIMAttribute? {
         let prefix = id + ":"
         if qualifiedName.count > prefix.count,
-            qualifiedName.prefix(prefix.count).lowercased() == prefix.lowercased()
+            qualifiedName.prefix(prefix.count).lowercased() == prefix.lowercasedIfNeeded()
         {
             return attribute(named: String(qualifiedName.dropFirst(prefix.count)))
         }

@@ -146,7 +146,7 @@ public enum MatchKey: String, Sendable, Hashable, CaseIterable {
     /// `value` as `storeColumn` holds it: userName and email lowercased (in Swift, so that every
     /// store folds alike), id and externalId exact.
     public func folded(_ value: String) -> String {
-        self == .externalId || self == .id ? value : value.lowercased()
+        self == .externalId || self == .id ? value : value.lowercasedIfNeeded()
     }
 }
 

@@ -36,15 +36,15 @@ extension Reconciler {
         var aligned = 0
         while aligned < min(newMembers.count, oldMembers.count), newMembers[aligned].key == oldMembers[aligned].key {
             if newMembers[aligned].value != oldMembers[aligned].value {
-                changed.insert(newMembers[aligned].key.lowercased())
+                changed.insert(newMembers[aligned].key.lowercasedIfNeeded())
             }
             aligned += 1
         }
         guard aligned < newMembers.count || aligned < oldMembers.count else { return changed }
         var before: [String: JSONValue] = [:]
-        for member in oldMembers[aligned...] { before[member.key.lowercased()] = member.value }
+        for member in oldMembers[aligned...] { before[member.key.lowercasedIfNeeded()] = member.value }
         for member in newMembers[aligned...] {
-            let key = member.key.lowercased()
+            let key = member.key.lowercasedIfNeeded()
             if let value = before.removeValue(forKey: key) {
                 if value != member.value { changed.insert(key) }
             } else {

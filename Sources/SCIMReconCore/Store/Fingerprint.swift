@@ -22,7 +22,11 @@ public struct Fingerprint: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The same 32 lowercase hex digits `StableHash.hex` gives.
     public var hex: String {
-        StableHash.hex(UInt64(bitPattern: high)) + StableHash.hex(UInt64(bitPattern: low))
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            StableHash.writeHex(UInt64(bitPattern: high), into: buffer, at: 0)
+            StableHash.writeHex(UInt64(bitPattern: low), into: buffer, at: 16)
+            return 32
+        }
     }
 
     public var description: String { hex }

@@ -657,10 +657,10 @@ public final class RunState: ProvisioningStore {
     }
 
     public func wasDeleted(app: String, id: String) throws(StoreError) -> Bool {
-        let folded = id.lowercased()
+        let folded = id.lowercasedIfNeeded()
         if events.contains(where: { item in
             item.event.app == app && item.event.action == .delete && item.event.status == .success
-                && item.event.userID?.lowercased() == folded
+                && item.event.userID?.lowercasedIfNeeded() == folded
         }) {
             return true
         }
@@ -676,12 +676,12 @@ public final class RunState: ProvisioningStore {
     }
 
     private func index(_ user: LocalUser) {
-        byUserName[Key(app: user.app, value: user.userName.lowercased()), default: []].insert(user.id)
+        byUserName[Key(app: user.app, value: user.userName.lowercasedIfNeeded()), default: []].insert(user.id)
         if let externalID = user.externalID {
             byExternalID[Key(app: user.app, value: externalID), default: []].insert(user.id)
         }
         if let email = user.email {
-            byEmail[Key(app: user.app, value: email.lowercased()), default: []].insert(user.id)
+            byEmail[Key(app: user.app, value: email.lowercasedIfNeeded()), default: []].insert(user.id)
         }
     }
 
@@ -694,9 +694,9 @@ public final class RunState: ProvisioningStore {
     }
 
     private func unindex(app: String, id: String, userName: String, externalID: String?, email: String?) {
-        byUserName[Key(app: app, value: userName.lowercased())]?.remove(id)
+        byUserName[Key(app: app, value: userName.lowercasedIfNeeded())]?.remove(id)
         if let externalID { byExternalID[Key(app: app, value: externalID)]?.remove(id) }
-        if let email { byEmail[Key(app: app, value: email.lowercased())]?.remove(id) }
+        if let email { byEmail[Key(app: app, value: email.lowercasedIfNeeded())]?.remove(id) }
     }
 }
 
