@@ -13,4 +13,14 @@ import Testing
         #expect(rhs.caseInsensitiveEquals(lhs) == expected)
         #expect(lhs.caseInsensitiveEquals(rhs) == (lhs.lowercased() == rhs.lowercased()))
     }
+
+    /// `lowercasedIfNeeded()` is `lowercased()`, whether or not it has anything to lower.
+    @Test(arguments: [
+        "user0@contoso.example", "User0@Contoso.Example", "", "abc", "ABC", "Élodie", "straße", "\u{212A}elvin",
+        "id-with-1234567890-digits-and-more-than-fifteen-bytes", "MiXeD-LONG-string-over-the-small-size",
+        "e\u{301}", "@[`{",
+    ])
+    func lowercasedIfNeededAgreesWithLowercased(text: String) {
+        #expect(text.lowercasedIfNeeded() == text.lowercased())
+    }
 }

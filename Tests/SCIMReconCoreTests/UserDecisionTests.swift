@@ -63,4 +63,26 @@ import Testing
     }
 
     static let pinnedDigest = "87291724e7878843e30f100ecc9d253b"
+
+    /// The ids written in place read as the digest's two words in hex, zero-padded, and the UUID
+    /// shape is those digits grouped 8-4-4-4-12.
+    @Test func formatsTheDigestAsPaddedHexAndAsAUUID() {
+        var pinned = StableHash()
+        pinned.combine("scimrecon")
+        #expect(pinned.uuidString == "87291724-e787-8843-e30f-100ecc9d253b")
+        let words: [(Int64, Int64, String)] = [
+            (0, 1, "00000000000000000000000000000001"),
+            (-1, 0x0A, "ffffffffffffffff000000000000000a"),
+            (0x0123_4567_89AB_CDEF, Int64.min, "0123456789abcdef8000000000000000"),
+        ]
+        for (high, low, expected) in words {
+            let fingerprint = Fingerprint(high: high, low: low)
+            #expect(fingerprint.hex == expected)
+            let padded = { (word: Int64) -> String in
+                let digits = String(UInt64(bitPattern: word), radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }
+            #expect(fingerprint.hex == padded(high) + padded(low))
+        }
+    }
 }
