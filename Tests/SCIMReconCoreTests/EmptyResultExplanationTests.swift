@@ -34,6 +34,20 @@ import Testing
         #expect(reasons == ["no events for user 'carol*'"])
     }
 
+    @Test func aUserWhoseEventsTheOtherPartsExcludeTogetherIsToldSo() throws {
+        // Alice's events are before the timespan, and none is a delete: neither part widened
+        // alone finds one, so the reason names both, from her own events only.
+        let filter = ReportFilter(users: ["alice*"], since: Self.t0.adding(milliseconds: 15), actions: [.delete])
+        let reasons = try EmptyResultExplanation.explain(filter, in: try store())
+        #expect(reasons == ["user 'alice*' has events, but none in the timespan and with that action or status"])
+    }
+
+    @Test func anEmptyHistoryIsSaidToBeEmpty() throws {
+        let store = InMemoryStore()
+        let reasons = try EmptyResultExplanation.explain(ReportFilter(users: ["carol*"]), in: store)
+        #expect(reasons == ["the history is empty"])
+    }
+
     @Test func eventsOutsideTheTimespanAreShownWithTheirRange() throws {
         let filter = ReportFilter(users: ["alice*"], since: Self.t0.adding(milliseconds: 1_000))
         let reasons = try EmptyResultExplanation.explain(filter, in: try store())

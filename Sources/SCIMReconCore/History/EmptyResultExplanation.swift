@@ -39,18 +39,31 @@ public enum EmptyResultExplanation {
                 "no events with that action or status; without them \(try store.countEvents(withoutStatus)) match")
             return reasons
         }
-        var withoutUser = filter
-        withoutUser.users = []
-        if !filter.users.isEmpty, try store.hasEvents(withoutUser) {
+        // The user on its own, over the indexes: widening everything else instead would read each
+        // event of the timespan for its action (80 ms of a report on a 1M-event history).
+        if !filter.users.isEmpty {
             let names = filter.users.map { "'\($0)'" }.joined(separator: ", ")
-            var elsewhere = withoutUser
-            elsewhere.apps = []
-            elsewhere.users = filter.users
-            let otherApps = filter.apps.isEmpty ? 0 : try store.countEvents(elsewhere)
-            reasons.append(
-                "no events for user \(names)"
-                    + (otherApps > 0 ? "; \(otherApps) in other applications (drop --app to see them)" : ""))
-            return reasons
+            var onlyUser = ReportFilter(users: filter.users)
+            onlyUser.apps = filter.apps
+            guard try store.hasEvents(onlyUser) else {
+                guard try store.hasEvents(ReportFilter()) else { return ["the history is empty"] }
+                var elsewhere = onlyUser
+                elsewhere.apps = []
+                let otherApps = filter.apps.isEmpty ? 0 : try store.countEvents(elsewhere)
+                reasons.append(
+                    "no events for user \(names)"
+                        + (otherApps > 0 ? "; \(otherApps) in other applications (drop --app to see them)" : ""))
+                return reasons
+            }
+            // Each other part widened alone matched nothing either: together they exclude them.
+            var parts: [String] = []
+            if filter.since != nil || filter.until != nil { parts.append("in the timespan") }
+            if !filter.actions.isEmpty || !filter.statuses.isEmpty { parts.append("with that action or status") }
+            if !filter.runs.isEmpty { parts.append("in \(filter.runs.count == 1 ? "that run" : "those runs")") }
+            if !parts.isEmpty {
+                reasons.append("user \(names) has events, but none " + parts.joined(separator: " and "))
+                return reasons
+            }
         }
         if try !store.hasEvents(ReportFilter()) {
             reasons.append("the history is empty")
