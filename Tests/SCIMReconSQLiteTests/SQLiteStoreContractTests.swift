@@ -105,6 +105,29 @@ import Testing
         #expect(tables.int64(0) == 0, "the hex table was left behind")
     }
 
+    /// The active count every run starts with reads the partial index of active users, not the
+    /// users' rows, and gives the same answer.
+    @Test func theActiveUserCountReadsOnlyItsIndex() throws {
+        let path = try Fixtures.temporaryDirectory("active-count") + "/store.sqlite"
+        let store = try SQLiteStore(path: path, writable: true)
+        try store.begin()
+        for (index, active) in [true, false, true, true].enumerated() {
+            try store.saveUser(
+                LocalUser(
+                    app: "Okta", id: "u\(index)", attributes: ["userName": "user\(index)"], active: active,
+                    scim: JSONObject([.init(key: "userName", value: .string("user\(index)"))])))
+        }
+        try store.commit()
+        #expect(try store.userCount(app: "Okta", activeOnly: true) == 3)
+        #expect(try store.userCount(app: "Okta", activeOnly: false) == 4)
+        #expect(try store.userCount(app: "Entra", activeOnly: true) == 0)
+        let plan = try store.db.statement(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM users WHERE app = ? AND active = 1")
+        _ = try plan.step()
+        let detail = plan.text(3) ?? ""
+        #expect(detail.contains("COVERING INDEX users_active"), "\(detail)")
+    }
+
     @Test func aFingerprintThatIsNotHexStopsTheMigrationAndChangesNothing() throws {
         let path = try storeBeforeIntegerFingerprints([("Okta", "not a fingerprint")])
         let error = #expect(throws: StoreError.self) { _ = try SQLiteStore(path: path, writable: true) }
