@@ -219,6 +219,19 @@ extension String {
     }
 }
 
+extension StringProtocol {
+    /// Whether the text starts with `urn:` in any letter case: a schema URN, where SCIM names an
+    /// extension or qualifies an attribute. Compared by bytes, without a lowercased copy (every
+    /// member of a resource being normalised is asked this).
+    public var hasURNPrefix: Bool {
+        var bytes = utf8.makeIterator()
+        for expected in "urn:".utf8 {
+            guard let byte = bytes.next(), String.asciiLower(byte) == expected else { return false }
+        }
+        return true
+    }
+}
+
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {

@@ -144,7 +144,7 @@ enum ResourceView {
     static func path(_ name: String) -> (urn: String?, parts: [String]) {
         var urn: String?
         var rest = Substring(name.trimmingSpaces())
-        if rest.lowercased().hasPrefix("urn:"), let colon = rest.lastIndex(of: ":") {
+        if rest.hasURNPrefix, let colon = rest.lastIndex(of: ":") {
             urn = String(rest[..<colon])
             rest = rest[rest.index(after: colon)...]
         }

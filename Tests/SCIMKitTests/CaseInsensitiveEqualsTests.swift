@@ -23,4 +23,14 @@ import Testing
     func lowercasedIfNeededAgreesWithLowercased(text: String) {
         #expect(text.lowercasedIfNeeded() == text.lowercased())
     }
+
+    /// `hasURNPrefix` is `lowercased().hasPrefix("urn:")`, without the copy.
+    @Test(arguments: [
+        "urn:ietf:params:scim:schemas:core:2.0:User", "URN:ietf", "Urn:x", "urn:", "urn", "", "userName",
+        "urnx:", " urn:", "ur:n", "\u{212A}urn:", "urn;",
+    ])
+    func hasURNPrefixAgreesWithLowercasedHasPrefix(text: String) {
+        #expect(text.hasURNPrefix == text.lowercased().hasPrefix("urn:"))
+        #expect(Substring(text).hasURNPrefix == text.lowercased().hasPrefix("urn:"))
+    }
 }

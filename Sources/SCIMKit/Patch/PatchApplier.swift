@@ -64,7 +64,7 @@ struct ResourcePatcher {
         for member in object {
             var path = try AttributePath.parse(member.key)
             if let schemaURN {
-                guard path.schemaURN == nil, !path.attribute.lowercasedIfNeeded().hasPrefix("urn:") else {
+                guard path.schemaURN == nil, !path.attribute.hasURNPrefix else {
                     throw SCIMError.invalidPath("a schema urn inside an extension object")
                 }
                 path.schemaURN = schemaURN

@@ -81,7 +81,7 @@ public struct PatchRequest: Sendable, Hashable {
         guard case .string(let name)? = object["op"] else {
             throw SCIMError.invalidSyntax("an operation needs an 'op' string")
         }
-        guard let op = PatchOperation.Op(rawValue: name.lowercasedIfNeeded()) else {
+        guard let op = PatchOperation.Op(rawValue: name.lowercased()) else {
             throw SCIMError.invalidSyntax("unknown op '\(FilterParser.clip(name))' (expected add, remove or replace)")
         }
         var path: AttributePath?

@@ -16,7 +16,7 @@ struct AttributeLocation: Sendable, Hashable {
     /// whole extension object. For an unknown URN, see `isWholeExtension`.
     static func resolve(_ path: AttributePath, type: SCIMResourceType, in resource: JSONObject?) -> AttributeLocation {
         guard let schemaURN = path.schemaURN else {
-            if path.attribute.lowercasedIfNeeded().hasPrefix("urn:") {
+            if path.attribute.hasURNPrefix {
                 return AttributeLocation(container: nil, name: path.attribute, definition: nil)
             }
             if let attribute = type.coreSchema.attribute(named: path.attribute) {
@@ -69,7 +69,7 @@ struct AttributeLocation: Sendable, Hashable {
 
     /// Whether this location is a whole extension object (`urn:…:User`).
     var isExtensionObject: Bool {
-        container == nil && name.lowercasedIfNeeded().hasPrefix("urn:")
+        container == nil && name.hasURNPrefix
     }
 
     /// The attribute's value in `resource`, if any.

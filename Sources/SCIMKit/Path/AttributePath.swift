@@ -95,7 +95,7 @@ extension FilterParser {
         let scalars = Array(word.unicodeScalars)
         var nameStart = 0
         var schemaURN: String?
-        if word.lowercasedIfNeeded().hasPrefix("urn:") {
+        if word.hasURNPrefix {
             if let schema = SCIMSchema.schema(urn: word) { return AttributePath(attribute: schema.id) }
             guard let colon = scalars.lastIndex(of: ":"), colon > 3 else {
                 throw FilterSyntaxError(message: "incomplete schema urn", offset: offset)
@@ -152,8 +152,8 @@ enum AttributeNames {
         var names: [String: String] = [:]
         for schema in SCIMSchema.all {
             for attribute in schema.attributes {
-                names[attribute.name.lowercasedIfNeeded()] = attribute.name
-                for sub in attribute.subAttributes { names[sub.name.lowercasedIfNeeded()] = sub.name }
+                names[attribute.name.lowercased()] = attribute.name
+                for sub in attribute.subAttributes { names[sub.name.lowercased()] = sub.name }
             }
         }
         return names

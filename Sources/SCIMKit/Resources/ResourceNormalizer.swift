@@ -16,7 +16,7 @@ struct ResourceNormalizer {
                 continue
             }
             if member.key.caseInsensitiveEquals("password") { continue }
-            if member.key.lowercasedIfNeeded().hasPrefix("urn:") {
+            if member.key.hasURNPrefix {
                 if let schema = SCIMSchema.schema(urn: member.key) {
                     if schema.id == type.coreSchema.id, case .object(let core) = member.value {
                         // Core attributes nested under the core URN are top-level attributes.

@@ -7,17 +7,13 @@ public struct SCIMSchema: Sendable, Hashable {
     /// The attributes defined by this schema, including the common ones (`id`, `externalId`,
     /// `meta`, `schemas`) for a core schema.
     public var attributes: [SCIMAttribute] {
-        didSet {
-            positions = Self.positions(of: attributes)
-            exactPositions = Self.exactPositions(of: attributes)
-        }
+        didSet { positions = Self.positions(of: attributes) }
     }
-    /// Where each attribute is in `attributes`, by its ASCII-lowercased name: every record looks
-    /// attributes up, and a linear case-insensitive search was a measurable share of a replay.
+    /// Where each attribute is in `attributes`, by its ASCII-lowercased name and by its name as
+    /// spelt: every record looks attributes up (a linear case-insensitive search was a measurable
+    /// share of a replay), and names almost always come spelt as the schema spells them, so most
+    /// look-ups need no folded copy.
     private var positions: [String: Int]
-    /// Where each attribute is, by its name as the schema spells it: names almost always come
-    /// spelt so, and then need no folded copy to look up.
-    private var exactPositions: [String: Int]
 
     /// Creates a schema.
     public init(id: String, name: String, attributes: [SCIMAttribute]) {
@@ -25,21 +21,13 @@ public struct SCIMSchema: Sendable, Hashable {
         self.name = name
         self.attributes = attributes
         self.positions = Self.positions(of: attributes)
-        self.exactPositions = Self.exactPositions(of: attributes)
-    }
-
-    private static func exactPositions(of attributes: [SCIMAttribute]) -> [String: Int] {
-        var positions: [String: Int] = [:]
-        for (offset, attribute) in attributes.enumerated() where positions[attribute.name] == nil {
-            positions[attribute.name] = offset
-        }
-        return positions
     }
 
     private static func positions(of attributes: [SCIMAttribute]) -> [String: Int] {
         var positions: [String: Int] = [:]
         for (offset, attribute) in attributes.enumerated() where attribute.name.utf8.allSatisfy({ $0 < 0x80 }) {
             positions[asciiLowercased(attribute.name)] = positions[asciiLowercased(attribute.name)] ?? offset
+            positions[attribute.name] = positions[attribute.name] ?? offset
         }
         return positions
     }
@@ -71,7 +59,7 @@ public struct SCIMSchema: Sendable, Hashable {
 
     /// The attribute named `name`, found case-insensitively.
     public func attribute(named name: String) -> SCIMAttribute? {
-        if let position = exactPositions[name] { return attributes[position] }
+        if let position = positions[name] { return attributes[position] }
         // An ASCII name folds by bytes; anything else (a Kelvin sign folds to `k`) is compared the
         // long way, with the same answer.
         guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
@@ -85,7 +73,7 @@ public struct SCIMSchema: Sendable, Hashable {
     public func attribute(qualifiedName: String) -> SCIMAttribute? {
         let prefix = id + ":"
         if qualifiedName.count > prefix.count,
-            qualifiedName.prefix(prefix.count).lowercased() == prefix.lowercasedIfNeeded()
+            qualifiedName.prefix(prefix.count).lowercased() == prefix.lowercased()
         {
             return attribute(named: String(qualifiedName.dropFirst(prefix.count)))
         }

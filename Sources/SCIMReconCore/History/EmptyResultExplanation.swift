@@ -43,26 +43,23 @@ public enum EmptyResultExplanation {
         // event of the timespan for its action (80 ms of a report on a 1M-event history).
         if !filter.users.isEmpty {
             let names = filter.users.map { "'\($0)'" }.joined(separator: ", ")
-            var onlyUser = ReportFilter(users: filter.users)
-            onlyUser.apps = filter.apps
-            guard try store.hasEvents(onlyUser) else {
-                guard try store.hasEvents(ReportFilter()) else { return ["the history is empty"] }
-                var elsewhere = onlyUser
-                elsewhere.apps = []
-                let otherApps = filter.apps.isEmpty ? 0 : try store.countEvents(elsewhere)
-                reasons.append(
+            let onlyUser = ReportFilter(users: filter.users, apps: filter.apps)
+            if try store.hasEvents(onlyUser) {
+                // Each other part widened alone matched nothing either: together they exclude them.
+                var parts: [String] = []
+                if filter.since != nil || filter.until != nil { parts.append("in the timespan") }
+                if !filter.actions.isEmpty || !filter.statuses.isEmpty { parts.append("with that action or status") }
+                if !filter.runs.isEmpty { parts.append("in \(filter.runs.count == 1 ? "that run" : "those runs")") }
+                if !parts.isEmpty {
+                    return ["user \(names) has events, but none " + parts.joined(separator: " and ")]
+                }
+            } else if try store.hasEvents(ReportFilter()) {
+                let otherApps =
+                    filter.apps.isEmpty ? 0 : try store.countEvents(ReportFilter(users: filter.users))
+                return [
                     "no events for user \(names)"
-                        + (otherApps > 0 ? "; \(otherApps) in other applications (drop --app to see them)" : ""))
-                return reasons
-            }
-            // Each other part widened alone matched nothing either: together they exclude them.
-            var parts: [String] = []
-            if filter.since != nil || filter.until != nil { parts.append("in the timespan") }
-            if !filter.actions.isEmpty || !filter.statuses.isEmpty { parts.append("with that action or status") }
-            if !filter.runs.isEmpty { parts.append("in \(filter.runs.count == 1 ? "that run" : "those runs")") }
-            if !parts.isEmpty {
-                reasons.append("user \(names) has events, but none " + parts.joined(separator: " and "))
-                return reasons
+                        + (otherApps > 0 ? "; \(otherApps) in other applications (drop --app to see them)" : "")
+                ]
             }
         }
         if try !store.hasEvents(ReportFilter()) {

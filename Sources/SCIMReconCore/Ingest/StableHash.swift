@@ -64,13 +64,6 @@ public struct StableHash: Sendable, Hashable {
     /// The 128-bit digest as 32 lowercase hex digits (ids derived from a record).
     public var hex: String { fingerprint.hex }
 
-    static func hex(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 16) { buffer in
-            writeHex(value, into: buffer, at: 0)
-            return 16
-        }
-    }
-
     /// Writes the 16 lowercase hex digits of `value` at `offset` (ids are made for every created
     /// user: formatting them through `String(radix:)` and an array of characters cost 4% of a
     /// CSV import).

@@ -76,11 +76,11 @@ public struct MappingEntry: Sendable {
         var members: Set<String> = []
         for case let source? in sources {
             let path = source.path
-            if let urn = path.schemaURN, urn.lowercasedIfNeeded() != SCIMSchema.userURN.lowercasedIfNeeded() {
+            if let urn = path.schemaURN, urn.lowercased() != SCIMSchema.userURN.lowercased() {
                 guard let schema = SCIMSchema.schema(urn: urn) else { return nil }
-                members.insert(schema.id.lowercasedIfNeeded())
+                members.insert(schema.id.lowercased())
             } else {
-                let name = path.attribute.lowercasedIfNeeded()
+                let name = path.attribute.lowercased()
                 if ["id", "active", "meta", "schemas"].contains(name) { return nil }
                 members.insert(name)
             }

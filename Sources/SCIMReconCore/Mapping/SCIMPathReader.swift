@@ -31,7 +31,7 @@ struct SCIMPathReader: Sendable {
             throw SCIMPathProblem("bad scim path '\(text)': \(reason)")
         }
         let shown = text.trimmingSpaces()
-        if path.schemaURN == nil, path.attribute.lowercasedIfNeeded().hasPrefix("urn:") {
+        if path.schemaURN == nil, path.attribute.hasURNPrefix {
             throw SCIMPathProblem("'\(shown)' names a whole schema extension; map one of its attributes")
         }
         if let urn = path.schemaURN, SCIMSchema.schema(urn: urn) == nil {

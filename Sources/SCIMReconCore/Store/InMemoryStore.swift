@@ -93,14 +93,14 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     // MARK: Users
 
     public func findUser(app: String, by key: MatchKey, value: String) throws(StoreError) -> [LocalUser] {
-        let folded = value.lowercasedIfNeeded()
+        let folded = value.lowercased()
         return contents.users.values.filter { user in
             guard user.app == app else { return false }
             switch key {
             case .id: return user.id == value
-            case .userName: return user.userName.lowercasedIfNeeded() == folded
+            case .userName: return user.userName.lowercased() == folded
             case .externalId: return user.externalID == value
-            case .email: return user.email?.lowercasedIfNeeded() == folded
+            case .email: return user.email?.lowercased() == folded
             }
         }.sorted { $0.id < $1.id }
     }
@@ -145,7 +145,7 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     public func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {
         contents.users.filter { key, user in
             user.app == app && user.active && contents.seen[key] != run
-        }.map(\.value).sorted { ($0.userName.lowercasedIfNeeded(), $0.id) < ($1.userName.lowercasedIfNeeded(), $1.id) }
+        }.map(\.value).sorted { ($0.userName.lowercased(), $0.id) < ($1.userName.lowercased(), $1.id) }
     }
 
     public func usersDueForDeletion(app: String, now: Timestamp) throws(StoreError) -> [LocalUser] {
@@ -187,7 +187,7 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     public func groupNames(app: String, userID: String) throws(StoreError) -> [String] {
         contents.memberships.filter { $0.key.first == app && $0.value.contains(userID) }
             .compactMap { contents.groups[$0.key] }
-            .sorted { ($0.displayName.lowercasedIfNeeded(), $0.id) < ($1.displayName.lowercasedIfNeeded(), $1.id) }
+            .sorted { ($0.displayName.lowercased(), $0.id) < ($1.displayName.lowercased(), $1.id) }
             .map(\.displayName)
     }
 
@@ -209,10 +209,10 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     }
 
     public func wasDeleted(app: String, id: String) throws(StoreError) -> Bool {
-        let folded = id.lowercasedIfNeeded()
+        let folded = id.lowercased()
         return contents.events.contains { item in
             item.event.app == app && item.event.action == .delete && item.event.status == .success
-                && item.event.userID?.lowercasedIfNeeded() == folded
+                && item.event.userID?.lowercased() == folded
         }
     }
 
@@ -256,18 +256,14 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
             guard let pattern else { return true }
             return [local.userName, local.email, local.externalID, local.id].compactMap { $0 }
                 .contains(where: pattern.matches)
-        }.sorted {
-            ($0.app, $0.userName.lowercasedIfNeeded(), $0.id) < ($1.app, $1.userName.lowercasedIfNeeded(), $1.id)
-        }
+        }.sorted { ($0.app, $0.userName.lowercased(), $0.id) < ($1.app, $1.userName.lowercased(), $1.id) }
         for local in users { try body(local, try groupNames(app: local.app, userID: local.id)) }
     }
 
     public func forEachGroup(app: String?, _ body: (LocalGroup, [String]) throws -> Void) throws {
         let groups = contents.groups.values.filter { group in app.map { AppName.same($0, group.app) } ?? true }
             .sorted {
-                ($0.app, $0.displayName.lowercasedIfNeeded(), $0.id) < (
-                    $1.app, $1.displayName.lowercasedIfNeeded(), $1.id
-                )
+                ($0.app, $0.displayName.lowercased(), $0.id) < ($1.app, $1.displayName.lowercased(), $1.id)
             }
         for group in groups {
             let names = try members(app: group.app, groupID: group.id).map { id in
