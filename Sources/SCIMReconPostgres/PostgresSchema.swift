@@ -146,6 +146,12 @@ enum PostgresSchema {
         """
         CREATE INDEX users_active ON users(app) WHERE active;
         """,
+        // 4: as SQLite's migration 7, the digest of the row a user is exactly as (`RowDigest`).
+        """
+        ALTER TABLE users ADD COLUMN row_high bigint;
+        ALTER TABLE users ADD COLUMN row_low bigint;
+        CREATE INDEX users_by_row ON users(app, row_high, row_low) WHERE row_high IS NOT NULL;
+        """,
     ]
 
     /// The advisory lock (transaction level) that serialises two runners migrating one database.

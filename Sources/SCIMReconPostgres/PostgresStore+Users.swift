@@ -74,19 +74,22 @@ extension PostgresStore {
             user.attributesText, user.scimText,
             user.disabledAt.map { String($0.millisecondsSince1970) },
             user.deleteAfter.map { String($0.millisecondsSince1970) },
+            // Every write sets the row digest: the row's, or none.
+            user.rowDigest.map { String($0.high) }, user.rowDigest.map { String($0.low) },
         ]
     }
 
     static let userWriteColumns = """
         app, id, user_name, user_name_key, external_id, external_id_fold, id_fold, email_key, active, attributes,
-        scim, disabled_ms, delete_after_ms
+        scim, disabled_ms, delete_after_ms, row_high, row_low
         """
 
     static let userUpsert = """
         ON CONFLICT(app, id) DO UPDATE SET user_name = excluded.user_name, user_name_key = excluded.user_name_key,
             external_id = excluded.external_id, external_id_fold = excluded.external_id_fold,
             email_key = excluded.email_key, active = excluded.active, attributes = excluded.attributes,
-            scim = excluded.scim, disabled_ms = excluded.disabled_ms, delete_after_ms = excluded.delete_after_ms
+            scim = excluded.scim, disabled_ms = excluded.disabled_ms, delete_after_ms = excluded.delete_after_ms,
+            row_high = excluded.row_high, row_low = excluded.row_low
         """
 
     /// One round trip whether the user is new or changed (an upsert on the primary key).
@@ -114,7 +117,7 @@ extension PostgresStore {
                 try db.query(
                     """
                     INSERT INTO users(\(Self.userWriteColumns))
-                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \(Self.userUpsert)
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \(Self.userUpsert)
                     """, Self.userValues(user))
             }
             return
@@ -126,7 +129,7 @@ extension PostgresStore {
         }
         wrote(rows.count, to: "users")
         var columns: [String?] = []
-        for column in 0..<13 {
+        for column in 0..<15 {
             let values = rows.map { $0[column] }
             columns.append(arrayLiteral(values))
         }
@@ -134,7 +137,8 @@ extension PostgresStore {
             """
             INSERT INTO users(\(Self.userWriteColumns))
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                 $8::text[], $9::boolean[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
+                                 $8::text[], $9::boolean[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],
+                                 $14::bigint[], $15::bigint[])
             \(Self.userUpsert)
             """, columns)
     }
@@ -154,7 +158,8 @@ extension PostgresStore {
 
     public func renameUser(app: String, from id: String, to newID: String) throws(StoreError) {
         try db.query(
-            "UPDATE users SET id = $1, id_fold = $2 WHERE app = $3 AND id = $4", [newID, asciiFolded(newID), app, id])
+            "UPDATE users SET id = $1, id_fold = $2, row_high = NULL, row_low = NULL WHERE app = $3 AND id = $4",
+            [newID, asciiFolded(newID), app, id])
         // A membership the new id already has stays once (SQLite's UPDATE OR IGNORE).
         try db.query(
             """
@@ -174,6 +179,81 @@ extension PostgresStore {
 
     public func markSeen(app: String, id: String, run: Int64) throws(StoreError) {
         try db.query("UPDATE users SET seen_run = $1 WHERE app = $2 AND id = $3", [String(run), app, id])
+    }
+
+    /// The chunk's digests in one statement.
+    public func setRowDigests(app: String, _ digests: [(id: String, digest: Fingerprint)]) throws(StoreError) {
+        guard !digests.isEmpty else { return }
+        wrote(digests.count, to: "users")
+        try db.send(
+            """
+            UPDATE users u SET row_high = d.high, row_low = d.low
+            FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS d(id, high, low)
+            WHERE u.app = $1 AND u.id = d.id
+            """,
+            [
+                app, textArray(digests.map(\.id)), arrayLiteral(digests.map { String($0.digest.high) }),
+                arrayLiteral(digests.map { String($0.digest.low) }),
+            ])
+    }
+
+    /// As SQLite's: the user by `users_by_row`, and for each key whether another user has its value.
+    public func userWritten(app: String, byRow digest: Fingerprint, unsharedKeys keys: [MatchKey])
+        throws(StoreError) -> RowWrittenUser?
+    {
+        let asked = keys.filter { $0 != .id }
+        let columns = RowWrittenUser.selectList(asked)
+        let rows = try db.query(
+            "SELECT \(columns) FROM users u WHERE u.app = $1 AND u.row_high = $2 AND u.row_low = $3 LIMIT 2",
+            [app, String(digest.high), String(digest.low)])
+        // Two users with one digest: each must be matched again to tell which the row is.
+        guard rows.count == 1, let id = rows.text(0, 0) else { return nil }
+        var values: [MatchKey: String] = [:]
+        for (index, key) in asked.enumerated() {
+            guard let value = rows.text(0, Int32(1 + index)) else { continue }
+            if rows.bool(0, Int32(1 + asked.count + index)) != false { return nil }
+            values[key] = value
+        }
+        return RowWrittenUser(id: id, keys: values)
+    }
+
+    /// A chunk's digests in one statement, one index probe each (`OFFSET 0`, as `lookUpEach`).
+    public func usersWritten(app: String, byRows digests: [Fingerprint], unsharedKeys keys: [MatchKey])
+        throws(StoreError) -> [Fingerprint: RowWrittenUser]
+    {
+        guard !digests.isEmpty else { return [:] }
+        let asked = keys.filter { $0 != .id }
+        let rows = try db.query(
+            """
+            SELECT d.high, d.low, w.* FROM unnest($2::bigint[], $3::bigint[]) AS d(high, low)
+            CROSS JOIN LATERAL (
+                SELECT \(RowWrittenUser.selectList(asked)) FROM users u
+                WHERE u.app = $1 AND u.row_high = d.high AND u.row_low = d.low OFFSET 0
+            ) AS w
+            """,
+            [
+                app, arrayLiteral(digests.map { String($0.high) }), arrayLiteral(digests.map { String($0.low) }),
+            ])
+        var found: [Fingerprint: RowWrittenUser] = [:]
+        var twice: Set<Fingerprint> = []
+        for index in 0..<rows.count {
+            guard let high = rows.int64(index, 0), let low = rows.int64(index, 1), let id = rows.text(index, 2)
+            else { continue }
+            let digest = Fingerprint(high: high, low: low)
+            // Two users with one digest: each must be matched again to tell which the row is.
+            if found[digest] != nil { twice.insert(digest) }
+            var values: [MatchKey: String] = [:]
+            var shared = false
+            for (position, key) in asked.enumerated() {
+                guard let value = rows.text(index, Int32(3 + position)) else { continue }
+                if rows.bool(index, Int32(3 + asked.count + position)) != false { shared = true }
+                values[key] = value
+            }
+            found[digest] = shared ? nil : RowWrittenUser(id: id, keys: values)
+            if shared { twice.insert(digest) }
+        }
+        for digest in twice { found[digest] = nil }
+        return found
     }
 
     public func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {

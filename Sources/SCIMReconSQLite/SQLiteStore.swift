@@ -23,6 +23,8 @@ public final class SQLiteStore: ProvisioningStore {
     var bulk = BulkState()
     /// Application spellings read from the `apps` table, by folded key.
     var appNames: [String: String] = [:]
+    /// The statement of `userWritten` for each list of keys asked about.
+    var rowLookups: [[MatchKey]: String] = [:]
 
     /// Opens (creating and migrating if needed) the store at `path`.
     /// - Parameters:
@@ -239,15 +241,18 @@ public final class SQLiteStore: ProvisioningStore {
         let externalID = SQLiteValue(user.externalID)
         let emailKey = SQLiteValue(user.email?.lowercasedIfNeeded())
         let deleteAfter = SQLiteValue(user.deleteAfter?.millisecondsSince1970)
+        // Every write sets the row digest: the row's, or none (the user is no longer as a row left it).
+        let (rowHigh, rowLow) = (SQLiteValue(user.rowDigest?.high), SQLiteValue(user.rowDigest?.low))
         let values = [
-            userName, userNameKey, externalID, emailKey, active, attributes, scim, disabled, deleteAfter, app, id,
+            userName, userNameKey, externalID, emailKey, active, attributes, scim, disabled, deleteAfter, rowHigh,
+            rowLow, app, id,
         ]
         func inserted() throws(StoreError) -> Bool {
             try db.statement(
                 """
                 INSERT INTO users(user_name, user_name_key, external_id, email_key, active, attributes, scim,
-                                  disabled_ms, delete_after_ms, app, id)
-                VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(app, id) DO NOTHING
+                                  disabled_ms, delete_after_ms, row_high, row_low, app, id)
+                VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(app, id) DO NOTHING
                 """
             ).run(values)
             return db.changes > 0
@@ -257,10 +262,11 @@ public final class SQLiteStore: ProvisioningStore {
                 """
                 UPDATE users SET user_name = ?, active = ?, attributes = ?, scim = ?, disabled_ms = ?
                 WHERE app = ? AND id = ? AND user_name_key = ? AND external_id IS ? AND email_key IS ?
-                    AND delete_after_ms IS ?
+                    AND delete_after_ms IS ? AND row_high IS ? AND row_low IS ?
                 """
             ).run([
                 userName, active, attributes, scim, disabled, app, id, userNameKey, externalID, emailKey, deleteAfter,
+                rowHigh, rowLow,
             ])
             guard db.changes == 0 else { return }
         } else if try inserted() {
@@ -272,7 +278,7 @@ public final class SQLiteStore: ProvisioningStore {
         try db.statement(
             """
             UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, email_key = ?, active = ?,
-                attributes = ?, scim = ?, disabled_ms = ?, delete_after_ms = ?
+                attributes = ?, scim = ?, disabled_ms = ?, delete_after_ms = ?, row_high = ?, row_low = ?
             WHERE app = ? AND id = ?
             """
         ).run(values)
@@ -285,7 +291,8 @@ public final class SQLiteStore: ProvisioningStore {
     }
 
     public func renameUser(app: String, from id: String, to newID: String) throws(StoreError) {
-        try db.statement("UPDATE users SET id = ? WHERE app = ? AND id = ?").run([.text(newID), .text(app), .text(id)])
+        try db.statement("UPDATE users SET id = ?, row_high = NULL, row_low = NULL WHERE app = ? AND id = ?")
+            .run([.text(newID), .text(app), .text(id)])
         try db.statement("UPDATE OR IGNORE memberships SET user_id = ? WHERE app = ? AND user_id = ?")
             .run([.text(newID), .text(app), .text(id)])
         try db.statement("DELETE FROM memberships WHERE app = ? AND user_id = ?").run([.text(app), .text(id)])
@@ -304,6 +311,39 @@ public final class SQLiteStore: ProvisioningStore {
     public func markSeen(app: String, id: String, run: Int64) throws(StoreError) {
         try db.statement("UPDATE users SET seen_run = ? WHERE app = ? AND id = ?")
             .run([.integer(run), .text(app), .text(id)])
+    }
+
+    public func setRowDigests(app: String, _ digests: [(id: String, digest: Fingerprint)]) throws(StoreError) {
+        let statement = try db.statement("UPDATE users SET row_high = ?, row_low = ? WHERE app = ? AND id = ?")
+        for (id, digest) in digests {
+            try statement.run([.integer(digest.high), .integer(digest.low), .text(app), .text(id)])
+        }
+    }
+
+    /// One look-up in `users_by_row`; for each key, whether another user of the app has its value
+    /// is one probe of that key's index.
+    public func userWritten(app: String, byRow digest: Fingerprint, unsharedKeys keys: [MatchKey])
+        throws(StoreError) -> RowWrittenUser?
+    {
+        let asked = keys.filter { $0 != .id }
+        if rowLookups[asked] == nil {
+            rowLookups[asked] =
+                "SELECT \(RowWrittenUser.selectList(asked)) FROM users u WHERE u.app = ? AND u.row_high = ? AND u.row_low = ?"
+        }
+        let statement = try db.statement(rowLookups[asked]!)
+        statement.reset()
+        statement.bind([.text(app), .integer(digest.high), .integer(digest.low)])
+        defer { statement.reset() }
+        guard try statement.step(), let id = statement.text(0) else { return nil }
+        var values: [MatchKey: String] = [:]
+        for (index, key) in asked.enumerated() {
+            guard let value = statement.text(Int32(1 + index)) else { continue }
+            if statement.int64(Int32(1 + asked.count + index)) != 0 { return nil }
+            values[key] = value
+        }
+        // Two users with one digest: each must be matched again to tell which the row is.
+        if try statement.step() { return nil }
+        return RowWrittenUser(id: id, keys: values)
     }
 
     public func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {

@@ -330,5 +330,45 @@ public enum StoreContract {
                 runs.first?.counts == ["create.success": 2, "read": 3], "counts \(String(describing: runs.first))")
             try expect(runs.first?.outcome == .partial && runs.first?.inputs == ["log [0-10]"], "outcome and inputs")
         },
+        Check(name: "a row digest finds its user until anything else writes it or shares its keys") { store in
+            let row = Fingerprint(high: 7, low: -3)
+            let keys: [MatchKey] = [.externalId, .userName]
+            func found() throws -> RowWrittenUser? {
+                try store.userWritten(app: "A", byRow: row, unsharedKeys: keys)
+            }
+            try committed(store) {
+                try store.saveEncodedUsers([
+                    EncodedUser(user("A", "1", "Ann@X", externalID: "e1"), stored: false, rowDigest: row)
+                ])
+                try store.saveUser(user("A", "2", "bob@x"))
+            }
+            let ann = try found()
+            try expect(ann?.id == "1", "the digest written with user 1 finds \(String(describing: ann))")
+            try expect(
+                ann?.keys == [.externalId: "e1", .userName: "ann@x"], "keys as held: \(String(describing: ann?.keys))")
+            try expect(
+                try store.userWritten(app: "B", byRow: row, unsharedKeys: keys) == nil, "another app's digest")
+            let batch = try store.usersWritten(
+                app: "A", byRows: [row, Fingerprint(high: 1, low: 1)], unsharedKeys: keys)
+            try expect(batch == [row: ann!], "the batched look-up: \(batch)")
+            // Another user taking the same userName: matching the row again would be ambiguous.
+            try committed(store) { try store.saveUser(user("A", "2", "ann@x")) }
+            try expect(try found() == nil, "found although user 2 shares the userName")
+            try expect(
+                try store.usersWritten(app: "A", byRows: [row], unsharedKeys: keys).isEmpty,
+                "the batched look-up found it although user 2 shares the userName")
+            try committed(store) { try store.saveUser(user("A", "2", "bob@x")) }
+            try expect(try found()?.id == "1", "not found once user 2 is bob again")
+            // Any save without the digest forgets it; `setRowDigests` sets it again.
+            try committed(store) { try store.saveUser(user("A", "1", "Ann@X", externalID: "e1")) }
+            try expect(try found() == nil, "a save without the digest kept it")
+            try committed(store) { try store.setRowDigests(app: "A", [("1", row)]) }
+            try expect(try found()?.id == "1", "setRowDigests did not set it")
+            try committed(store) { try store.renameUser(app: "A", from: "1", to: "1b") }
+            try expect(try found() == nil, "a renamed user kept its row digest")
+            try committed(store) { try store.setRowDigests(app: "A", [("1b", row)]) }
+            try committed(store) { try store.deleteUser(app: "A", id: "1b") }
+            try expect(try found() == nil, "a deleted user is still found")
+        },
     ]
 }

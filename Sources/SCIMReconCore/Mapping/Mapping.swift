@@ -164,3 +164,33 @@ public struct Mapping: Sendable {
         return nil
     }
 }
+
+extension Mapping {
+    /// Adds everything that decides what this mapping gives, entry by entry in declaration order,
+    /// to a row's digest (`RowDigest`): two mappings that combine alike map every resource alike.
+    func combineDigest(into hash: inout StableHash) {
+        for entry in entries {
+            var parts = [entry.local, "\(entry.from.count)"] + entry.from
+            switch entry.combine {
+            case .coalesce: parts.append("coalesce")
+            case .join(let separator): parts += ["join", separator]
+            }
+            for transform in entry.transforms {
+                parts.append(transform.name)
+                switch transform {
+                case .left(let count): parts.append("\(count)")
+                case .replace(let rule): parts += [rule.pattern, rule.replacement]
+                case .prefix(let text), .suffix(let text): parts.append(text)
+                case .lower, .upper, .trim, .stripSpaces, .normalizeDiacritics: break
+                }
+            }
+            parts.append(entry.defaultTemplate.map { "default " + $0 } ?? "no default")
+            // Each part with its length, so that no two lists of parts run together alike.
+            for part in parts {
+                hash.combine("\(part.utf8.count):")
+                hash.combine(part)
+            }
+            hash.combine(";")
+        }
+    }
+}

@@ -14,6 +14,9 @@ public struct EncodedUser: Sendable {
     /// user and has not written it yet, so a store can try its insert first; it is a hint for the
     /// order of statements, and a store still updates a row it finds.
     public var stored: Bool
+    /// The digest of the stateful row this state is exactly what it gives (`RowDigest`), or nil:
+    /// the store keeps it with the user until the next write.
+    public var rowDigest: Fingerprint?
     /// One allocation for the rest: the attributes' JSON, the resource's JSON, then userName,
     /// externalId and email as UTF-8, at these offsets (`-1`: absent).
     private let bytes: [UInt8]
@@ -23,7 +26,8 @@ public struct EncodedUser: Sendable {
     private let emailStart: Int32
     private let externalIDEnd: Int32
 
-    public init(_ user: LocalUser, stored: Bool) {
+    public init(_ user: LocalUser, stored: Bool, rowDigest: Fingerprint? = nil) {
+        self.rowDigest = rowDigest
         app = user.app
         id = user.id
         active = user.active

@@ -13,6 +13,7 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
         var runs: [RunRecord] = []
         var users: [UserKey: LocalUser] = [:]
         var seen: [UserKey: Int64] = [:]
+        var rowDigests: [UserKey: Fingerprint] = [:]
         var groups: [UserKey: LocalGroup] = [:]
         var memberships: [UserKey: Set<String>] = [:]
         var events: [(event: ProvisioningEvent, email: String?)] = []
@@ -106,13 +107,45 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     }
 
     public func saveUser(_ user: LocalUser) throws(StoreError) {
-        contents.users[UserKey(first: user.app, second: user.id)] = user
+        let key = UserKey(first: user.app, second: user.id)
+        contents.users[key] = user
+        contents.rowDigests[key] = nil
+    }
+
+    public func saveEncodedUsers(_ users: [EncodedUser]) throws(StoreError) {
+        var parser = JSONParser()
+        for encoded in users {
+            try saveUser(try encoded.decoded(parser: &parser))
+            contents.rowDigests[UserKey(first: encoded.app, second: encoded.id)] = encoded.rowDigest
+        }
+    }
+
+    public func setRowDigests(app: String, _ digests: [(id: String, digest: Fingerprint)]) throws(StoreError) {
+        for (id, digest) in digests where contents.users[UserKey(first: app, second: id)] != nil {
+            contents.rowDigests[UserKey(first: app, second: id)] = digest
+        }
+    }
+
+    public func userWritten(app: String, byRow digest: Fingerprint, unsharedKeys keys: [MatchKey])
+        throws(StoreError) -> RowWrittenUser?
+    {
+        guard let key = contents.rowDigests.first(where: { $0.key.first == app && $0.value == digest })?.key,
+            let user = contents.users[key]
+        else { return nil }
+        var values: [MatchKey: String] = [:]
+        for match in keys where match != .id {
+            guard let value = match.key(of: user) else { continue }
+            guard try findUser(app: app, by: match, value: value).count == 1 else { return nil }
+            values[match] = match.folded(value)
+        }
+        return RowWrittenUser(id: user.id, keys: values)
     }
 
     public func deleteUser(app: String, id: String) throws(StoreError) {
         let key = UserKey(first: app, second: id)
         contents.users[key] = nil
         contents.seen[key] = nil
+        contents.rowDigests[key] = nil
         for (group, members) in contents.memberships where group.first == app && members.contains(id) {
             contents.memberships[group]?.remove(id)
         }
@@ -121,6 +154,7 @@ public final class InMemoryStore: ProvisioningStore, StoreQueries {
     public func renameUser(app: String, from id: String, to newID: String) throws(StoreError) {
         let old = UserKey(first: app, second: id)
         guard var user = contents.users.removeValue(forKey: old) else { return }
+        contents.rowDigests[old] = nil
         user.id = newID
         contents.users[UserKey(first: app, second: newID)] = user
         if let seen = contents.seen.removeValue(forKey: old) {

@@ -58,6 +58,19 @@ public protocol ProvisioningStore: AnyObject {
     func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser]
     /// Disabled users of `app` whose grace period ended at or before `now`.
     func usersDueForDeletion(app: String, now: Timestamp) throws(StoreError) -> [LocalUser]
+    /// Notes that these users of `app` are exactly as the stateful rows (snapshot or CSV rows)
+    /// with these digests leave them (`RowDigest`). Any later write of a user forgets its digest:
+    /// a save carries one only in `EncodedUser.rowDigest`.
+    func setRowDigests(app: String, _ digests: [(id: String, digest: Fingerprint)]) throws(StoreError)
+    /// The user of `app` the row with this digest left as it is now, if there is one and no other
+    /// user of `app` shares its value of any of `keys` (so that matching the row again would find
+    /// it alone); nil otherwise. A row it answers for needs no reading: it would change nothing.
+    func userWritten(app: String, byRow digest: Fingerprint, unsharedKeys keys: [MatchKey]) throws(StoreError)
+        -> RowWrittenUser?
+    /// `userWritten` for a chunk of rows at once (one round trip on a server store), by digest;
+    /// the digests it does not answer for have no such user.
+    func usersWritten(app: String, byRows digests: [Fingerprint], unsharedKeys keys: [MatchKey])
+        throws(StoreError) -> [Fingerprint: RowWrittenUser]
 
     // MARK: Groups
     func group(app: String, id: String) throws(StoreError) -> LocalGroup?
@@ -132,6 +145,23 @@ extension ProvisioningStore {
 
     public func markSeen(app: String, ids: [String], run: Int64) throws(StoreError) {
         for id in ids { try markSeen(app: app, id: id, run: run) }
+    }
+
+    /// A store without row digests reads every row in full.
+    public func setRowDigests(app: String, _ digests: [(id: String, digest: Fingerprint)]) throws(StoreError) {}
+
+    public func userWritten(app: String, byRow digest: Fingerprint, unsharedKeys keys: [MatchKey])
+        throws(StoreError) -> RowWrittenUser?
+    { nil }
+
+    public func usersWritten(app: String, byRows digests: [Fingerprint], unsharedKeys keys: [MatchKey])
+        throws(StoreError) -> [Fingerprint: RowWrittenUser]
+    {
+        var found: [Fingerprint: RowWrittenUser] = [:]
+        for digest in digests {
+            found[digest] = try userWritten(app: app, byRow: digest, unsharedKeys: keys)
+        }
+        return found
     }
 
     public func addMembers(app: String, _ pairs: [(groupID: String, userID: String)]) throws(StoreError) {

@@ -60,6 +60,13 @@ public final class RunState: ProvisioningStore {
     private var byExternalID: [Key: Set<String>] = [:]
     private var byEmail: [Key: Set<String>] = [:]
     private var seen: [Key: Int64] = [:]
+    /// Row digests (`RowDigest`) of changed users in `entries` whose state a row gave; the ones in
+    /// `spilled` carry theirs. Written with the user.
+    private var rowDigests: [Key: Fingerprint] = [:]
+    /// Row digests of users the store has as the run left them, not written yet
+    /// (`rowDigestLimit` at most).
+    private var pendingRowDigests: [Key: Fingerprint] = [:]
+    static let rowDigestLimit = 4_096
     private var events: [(event: ProvisioningEvent, email: String?)] = []
     /// Records marked applied by this run and not yet written, by app (`markLimit` at most).
     private var marks: [String: [Fingerprint]] = [:]
@@ -77,6 +84,14 @@ public final class RunState: ProvisioningStore {
     /// users to the store, and bounded by `absentLimit`.
     private var absentIDs: Set<Key> = []
     static let absentLimit = 16_384
+    /// What the store answered, in the last `prefetchRowDigests`, for a chunk's row digests (nil:
+    /// no such user). Dropped, like `storedMatches`, whenever the run writes users to the store.
+    private var storedRows: [RowKey: RowWrittenUser?] = [:]
+
+    struct RowKey: Hashable {
+        var app: String
+        var digest: Fingerprint
+    }
     /// Groups read or written this run (`nil`: the store has none by that id), and their member
     /// ids; both kept as written through, and forgotten past `groupLimit` groups.
     private var groups: [Key: LocalGroup?] = [:]
@@ -151,6 +166,8 @@ public final class RunState: ProvisioningStore {
         byExternalID = [:]
         byEmail = [:]
         seen = [:]
+        rowDigests = [:]
+        pendingRowDigests = [:]
         events = []
         marks = [:]
         marked = []
@@ -180,12 +197,14 @@ public final class RunState: ProvisioningStore {
     private func storeChanged() {
         storedMatches = [:]
         absentIDs = []
+        storedRows = [:]
     }
 
     /// Writes every dirty user, pending mark and event to the store (inside its transaction).
     public func flush() throws(StoreError) {
         try flushMembers()
         try flushUsers()
+        try flushRowDigests()
         try flushEvents()
         try flushMarks()
     }
@@ -210,7 +229,8 @@ public final class RunState: ProvisioningStore {
         var batch = WriteBatch(base)
         for key in dirty.sorted(by: { ($0.app, $0.value) < ($1.app, $1.value) }) {
             if case .present(let user, _)? = entries[key] {
-                try batch.append(EncodedUser(user, stored: !created.contains(key)))
+                try batch.append(
+                    EncodedUser(user, stored: !created.contains(key), rowDigest: rowDigests.removeValue(forKey: key)))
                 entries[key] = .present(user, dirty: false)
             } else if var held = spilled[key] {
                 held.stored = !created.contains(key)
@@ -222,6 +242,7 @@ public final class RunState: ProvisioningStore {
         spilledBytes = 0
         dirty = []
         created = []
+        rowDigests = [:]
         byUserName = [:]
         byExternalID = [:]
         byEmail = [:]
@@ -251,6 +272,18 @@ public final class RunState: ProvisioningStore {
             try base.saveEncodedUsers(users)
             users.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Writes the row digests of users the store has as the run left them.
+    private func flushRowDigests() throws(StoreError) {
+        guard !pendingRowDigests.isEmpty else { return }
+        try willWriteBack?()
+        var byApp: [String: [(id: String, digest: Fingerprint)]] = [:]
+        for (key, digest) in pendingRowDigests { byApp[key.app, default: []].append((key.value, digest)) }
+        for (app, digests) in byApp.sorted(by: { $0.key < $1.key }) {
+            try base.setRowDigests(app: app, digests.sorted { $0.id < $1.id })
+        }
+        pendingRowDigests = [:]
     }
 
     /// Writes the seen marks of `marks` (users the store has as the run left them).
@@ -301,7 +334,7 @@ public final class RunState: ProvisioningStore {
         for (key, entry) in entries {
             guard case .present(let user, dirty: true) = entry else { continue }
             // (`stored` is set at the write-back, from `created`.)
-            let held = EncodedUser(user, stored: true)
+            let held = EncodedUser(user, stored: true, rowDigest: rowDigests.removeValue(forKey: key))
             spilled[key] = held
             spilledBytes += held.heldBytes
         }
@@ -316,6 +349,7 @@ public final class RunState: ProvisioningStore {
         let user = try held.decoded(parser: &parser)
         try makeRoom()
         entries[key] = .present(user, dirty: true)
+        if let digest = held.rowDigest { rowDigests[key] = digest }
         // Making room may have written the compact tier (and cleared the look-ups): hold it as changed again.
         dirty.insert(key)
         index(user)
@@ -335,7 +369,13 @@ public final class RunState: ProvisioningStore {
         try willWriteBack?()
         let isNew = created.remove(key) != nil
         if case .present(let user, _)? = entries[key] {
-            if isNew { try base.createUser(user) } else { try base.saveUser(user) }
+            if let digest = rowDigests.removeValue(forKey: key) {
+                try base.saveEncodedUsers([EncodedUser(user, stored: !isNew, rowDigest: digest)])
+            } else if isNew {
+                try base.createUser(user)
+            } else {
+                try base.saveUser(user)
+            }
             unindex(user)
             entries[key] = .present(user, dirty: false)
         } else if var held = spilled.removeValue(forKey: key) {
@@ -580,7 +620,18 @@ public final class RunState: ProvisioningStore {
         if entries[key] == nil { try makeRoom() }
         entries[key] = .present(user, dirty: true)
         dirty.insert(key)
+        rowDigests[key] = nil
+        pendingRowDigests[key] = nil
         index(user)
+    }
+
+    /// Held decoded like any save, with their row digests.
+    public func saveEncodedUsers(_ users: [EncodedUser]) throws(StoreError) {
+        for encoded in users {
+            let user = try encoded.decoded(parser: &parser)
+            if encoded.stored { try saveUser(user) } else { try createUser(user) }
+            if let digest = encoded.rowDigest { try setRowDigests(app: encoded.app, [(encoded.id, digest)]) }
+        }
     }
 
     /// A user no look-up found: held like any save, and marked new unless the run has read
@@ -600,6 +651,7 @@ public final class RunState: ProvisioningStore {
         memberLists = [:]
         try base.deleteUser(app: app, id: id)
         entries[key] = .deleted
+        pendingRowDigests[key] = nil
     }
 
     public func renameUser(app: String, from id: String, to newID: String) throws(StoreError) {
@@ -610,6 +662,8 @@ public final class RunState: ProvisioningStore {
         storeChanged()
         memberLists = [:]
         try base.renameUser(app: app, from: id, to: newID)
+        pendingRowDigests[old] = nil
+        pendingRowDigests[Key(app: app, value: newID)] = nil
         entries[old] = nil
         entries[Key(app: app, value: newID)] = nil
         // (`flush` took both out of the compact tier.)
@@ -633,6 +687,62 @@ public final class RunState: ProvisioningStore {
 
     /// The most seen marks held (their users' ids) before those the store can take are written.
     static let seenLimit = 16_384
+
+    /// Held with the user when the run changed it (written with it), else until the next flush.
+    public func setRowDigests(app: String, _ digests: [(id: String, digest: Fingerprint)]) throws(StoreError) {
+        for (id, digest) in digests {
+            let key = Key(app: app, value: id)
+            if spilled[key] != nil {
+                spilled[key]?.rowDigest = digest
+            } else if dirty.contains(key) {
+                rowDigests[key] = digest
+            } else if case .deleted? = entries[key] {
+                continue
+            } else {
+                pendingRowDigests[key] = digest
+            }
+        }
+        if pendingRowDigests.count >= Self.rowDigestLimit { try flushRowDigests() }
+    }
+
+    /// Asks the store, in one batch, about a chunk's row digests; `userWritten` then answers
+    /// those from memory (until the run next writes users to the store). Always for the same keys.
+    public func prefetchRowDigests(app: String, _ digests: [Fingerprint], unsharedKeys keys: [MatchKey])
+        throws(StoreError)
+    {
+        storedRows = [:]
+        let found = try base.usersWritten(app: app, byRows: digests, unsharedKeys: keys)
+        for digest in digests { storedRows[RowKey(app: app, digest: digest)] = .some(found[digest]) }
+    }
+
+    /// The store's answer holds only while the run has not changed that user, and no user the
+    /// run changed (whose keys the store does not know yet) shares one of its keys.
+    public func userWritten(app: String, byRow digest: Fingerprint, unsharedKeys keys: [MatchKey])
+        throws(StoreError) -> RowWrittenUser?
+    {
+        let asked = RowKey(app: app, digest: digest)
+        let answer: RowWrittenUser?
+        if let prefetched = storedRows[asked] {
+            answer = prefetched
+        } else {
+            answer = try base.userWritten(app: app, byRow: digest, unsharedKeys: keys)
+        }
+        guard let found = answer else { return nil }
+        let key = Key(app: app, value: found.id)
+        if dirty.contains(key) { return nil }
+        if case .deleted? = entries[key] { return nil }
+        for (match, value) in found.keys {
+            let index: [Key: Set<String>]
+            switch match {
+            case .userName: index = byUserName
+            case .externalId: index = byExternalID
+            case .email: index = byEmail
+            case .id: continue
+            }
+            if index[Key(app: app, value: value)]?.contains(where: { $0 != found.id }) == true { return nil }
+        }
+        return found
+    }
 
     public func unseenUsers(app: String, run: Int64) throws(StoreError) -> [LocalUser] {
         try flushUsers()
