@@ -19,7 +19,7 @@ final class LogLinePipeline {
         case cancelled
     }
 
-    private let channel: Channel
+    private let channel: BatchChannel<PreparedLine, Ending>
     /// The longest line read; a longer one is handed on as `.oversized`.
     let maxLineLength: Int
     private var batch: [PreparedLine] = []
@@ -30,7 +30,7 @@ final class LogLinePipeline {
         path: String, startOffset: Int64, startLine: Int, mapping: Mapping, maxLineLength: Int = 16 << 20,
         batchSize: Int = 128, linesAhead: Int = 1_024
     ) {
-        let channel = Channel(capacity: max(2, linesAhead / max(1, batchSize)))
+        let channel = BatchChannel<PreparedLine, Ending>(capacity: max(2, linesAhead / max(1, batchSize)))
         self.channel = channel
         self.maxLineLength = maxLineLength
         let thread = Thread {
@@ -68,7 +68,7 @@ final class LogLinePipeline {
     /// The reader thread's loop.
     private static func produce(
         path: String, startOffset: Int64, startLine: Int, mapping: Mapping, maxLineLength: Int, batchSize: Int,
-        channel: Channel
+        channel: BatchChannel<PreparedLine, Ending>
     ) -> Ending {
         let reader: LineReader
         do {
@@ -123,70 +123,5 @@ final class LogLinePipeline {
         if cancelled { return .cancelled }
         if !pending.isEmpty && !channel.put(pending) { return .cancelled }
         return .endOfFile(trailing: reader.trailingPartialLine)
-    }
-}
-
-extension LogLinePipeline {
-    /// The bounded queue between the two threads.
-    ///
-    /// `@unchecked Sendable` is sound here: every stored property is read and written only while
-    /// `condition` is locked (each method below locks it first and unlocks before returning), and
-    /// the values passed through it are `Sendable`.
-    final class Channel: @unchecked Sendable {
-        private let condition = NSCondition()
-        private let capacity: Int
-        private var batches: [[PreparedLine]] = []
-        private var head = 0
-        private var cancelled = false
-        private var ending: Ending?
-
-        init(capacity: Int) { self.capacity = capacity }
-
-        /// Producer: queues a batch, waiting while the queue is full. False once cancelled.
-        func put(_ batch: [PreparedLine]) -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            while batches.count - head >= capacity && !cancelled { condition.wait() }
-            guard !cancelled else { return false }
-            batches.append(batch)
-            condition.broadcast()
-            return true
-        }
-
-        /// Producer: says how the reading ended; wakes the consumer.
-        func finish(with result: Ending) {
-            condition.lock()
-            ending = result
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        /// Consumer: the next batch, waiting for one; nil when the producer has ended and the
-        /// queue is empty.
-        func take() -> [PreparedLine]? {
-            condition.lock()
-            defer { condition.unlock() }
-            while head == batches.count && ending == nil { condition.wait() }
-            guard head < batches.count else { return nil }
-            let batch = batches[head]
-            batches[head] = []
-            head += 1
-            if head > 64 && head * 2 > batches.count {
-                batches.removeFirst(head)
-                head = 0
-            }
-            condition.broadcast()
-            return batch
-        }
-
-        /// Consumer: stops the producer (if still running) and waits until it has ended.
-        func cancelAndWait() -> Ending {
-            condition.lock()
-            defer { condition.unlock() }
-            cancelled = true
-            condition.broadcast()
-            while ending == nil { condition.wait() }
-            return ending!
-        }
     }
 }

@@ -37,10 +37,33 @@ extension Reconciler {
         return first.user
     }
 
+    /// Whether a stateful row leaves the store as it is (`RowDigest`): the store has the user it
+    /// gave, exactly, and no other user shares its look-up keys. Then, as reading it in full would,
+    /// it counts as unchanged and (a snapshot's row) marks the user present; nothing else is done.
+    func skipUnchangedRow(_ digest: Fingerprint, snapshot: Bool) throws -> Bool {
+        // A match by id reads the row's own `id`, which the digest does not tie to the user's.
+        guard !settings.match.contains(.id),
+            let user = try store.userWritten(app: settings.app, byRow: digest, unsharedKeys: settings.match)
+        else { return false }
+        if snapshot { try store.markSeen(app: settings.app, id: user.id, run: run) }
+        lastResourceID = user.id
+        tally.add("unchanged")
+        return true
+    }
+
+    /// Notes that the user is now as the row with this digest gives it, if the record is a row.
+    private func noteRow(_ digest: Fingerprint?, app: String, id: String) throws {
+        guard let digest else { return }
+        try store.setRowDigests(app: app, [(id, digest)])
+    }
+
     /// Creates or updates a user from a full resource (POST, snapshot row, CSV row).
+    ///
+    /// - Parameter rowDigest: a stateful row's digest (`RowDigest`), kept with the user it leaves
+    ///   as the row gives it.
     func upsert(
         _ incoming: IncomingUser, app: String, preferredID: String?, time: Timestamp, source: String,
-        fingerprint: String, snapshot: Bool, stateful: Bool? = nil
+        fingerprint: String, snapshot: Bool, stateful: Bool? = nil, rowDigest: Fingerprint? = nil
     ) throws {
         if let existing = try match(incoming, app: app, preferredID: preferredID) {
             var current = existing
@@ -53,7 +76,7 @@ extension Reconciler {
             lastResourceID = current.id
             try reconcile(
                 current, with: incoming, time: time, source: source, stateful: stateful ?? snapshot,
-                previousID: existing.id)
+                previousID: existing.id, rowDigest: rowDigest)
             return
         }
         let id =
@@ -75,6 +98,7 @@ extension Reconciler {
             app: app, id: id, attributes: incoming.attributes, active: incoming.active, scim: resource,
             disabledAt: incoming.active ? nil : time)
         try store.createUser(user)
+        try noteRow(rowDigest, app: app, id: id)
         mappedThisRun.insert(UserRef(app: app, id: id))
         if snapshot { try store.markSeen(app: app, id: id, run: run) }
         let changes = UserDecision.changes(
@@ -92,7 +116,7 @@ extension Reconciler {
     ///   than what the provider did (a replayed request): an unchanged user then records nothing.
     func reconcile(
         _ existing: LocalUser, with incoming: IncomingUser, time: Timestamp, source: String, stateful: Bool,
-        previousID: String? = nil
+        previousID: String? = nil, rowDigest: Fingerprint? = nil
     ) throws {
         var resource = incoming.resource
         resource["id"] = .string(existing.id)
@@ -119,12 +143,14 @@ extension Reconciler {
             updated.disabledAt = nil
             updated.deleteAfter = nil
             try store.saveUser(updated)
+            try noteRow(rowDigest, app: updated.app, id: updated.id)
             mappedThisRun.insert(UserRef(app: updated.app, id: updated.id))
             try record(
                 event(.enable, .success, user: updated, time: time, source: source, changes: changes),
                 email: updated.email)
         case .unchanged:
             if changes.isEmpty && existing.scim == resource && stateful {
+                try noteRow(rowDigest, app: existing.app, id: existing.id)
                 tally.add("unchanged")
                 return
             }
@@ -136,6 +162,7 @@ extension Reconciler {
                     email: existing.email)
             }
             try store.saveUser(updated)
+            try noteRow(rowDigest, app: updated.app, id: updated.id)
             mappedThisRun.insert(UserRef(app: updated.app, id: updated.id))
             try record(
                 event(.update, .success, user: updated, time: time, source: source, changes: changes),

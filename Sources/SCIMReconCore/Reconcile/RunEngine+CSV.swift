@@ -13,64 +13,62 @@ extension RunEngine {
         let plan = try CSVRowBuilder(header: reader.header, columns: input.columns, path: input.path)
         warnings.append(contentsOf: plan.warnings)
         var rows = 0
-        // Rows are prepared a chunk at a time, so the users they match are asked of the store in
-        // one batched look-up per key (a round trip per row on a networked store), then applied
-        // in file order.
-        var pending: [(source: String, row: Result<IncomingUser, IngestError>?, resource: JSONObject?)] = []
-        var pendingEnd: Int64 = 0
-        func applyPending() throws {
-            if !input.isSnapshot {
-                store.forgetPrefetchedMatches()
-                try prefetchMatches(pending.compactMap { try? $0.row?.get() }, app: settings.app)
-            }
-            for item in pending {
-                do {
-                    if let resource = item.resource {
-                        try applySnapshotUser(
-                            resource, time: identity.modified, source: item.source, reconciler: reconciler)
-                    } else if let row = item.row {
-                        try reconciler.upsert(
-                            try row.get(), app: settings.app, preferredID: nil, time: identity.modified,
-                            source: item.source, fingerprint: item.source, snapshot: false, stateful: true)
+        let digests = RowDigest(mapping: settings.mapping, layout: plan.layout)
+        let (path, isSnapshot) = (input.path, input.isSnapshot)
+        // Rows are read, built and mapped on a second thread, and applied here a chunk at a time:
+        // the users they match are asked of the store in one batched look-up per key (a round trip
+        // per row on a networked store), then the rows are applied in file order.
+        let pipeline = CSVRowPipeline.start(
+            reader, plan: plan, mapping: settings.mapping, digests: digests, snapshot: isSnapshot)
+        defer { _ = pipeline.finish() }
+        func apply(_ chunk: [CSVRowPipeline.Row]) throws {
+            try prefetchRowDigests(chunk.compactMap(\.digest))
+            if !isSnapshot {
+                // A row whose digest the store has is likely unchanged: no need to look it up.
+                var prefetched: [IncomingUser] = []
+                for row in chunk {
+                    guard case .success(.incoming(let incoming)) = row.user else { continue }
+                    if let digest = row.digest,
+                        try store.userWritten(app: settings.app, byRow: digest, unsharedKeys: settings.match) != nil
+                    {
+                        continue
                     }
-                } catch let error as IngestError {
-                    try reconciler.recordFailure(error, time: identity.modified, source: item.source)
+                    prefetched.append(incoming)
                 }
+                store.forgetPrefetchedMatches()
+                try prefetchMatches(prefetched, app: settings.app)
             }
-            pending.removeAll(keepingCapacity: true)
-            self.progress?(
-                RunProgress(records: reconciler.tally.read, bytesRead: pendingEnd, bytesTotal: identity.size))
-        }
-        do {
-            try reader.forEachRecord { record in
-                let source = "\(input.path):\(record.line)"
+            for row in chunk {
+                let source = "\(path):\(row.line)"
                 reconciler.countRead()
                 rows += 1
                 do {
-                    if let problem = record.problem { throw IngestError.csv(problem) }
-                    let resource = try plan.resource(from: record.fields)
-                    if input.isSnapshot {
-                        pending.append((source, nil, resource))
-                    } else {
-                        pending.append(
-                            (source, Result { () throws(IngestError) in try reconciler.prepareUser(resource) }, nil))
+                    if let digest = row.digest, try reconciler.skipUnchangedRow(digest, snapshot: isSnapshot) {
+                        continue
+                    }
+                    switch try row.user.get() {
+                    case .resource(let resource, let prepared):
+                        try applySnapshotUser(
+                            resource, prepared: prepared, time: identity.modified, source: source,
+                            reconciler: reconciler, rowDigest: row.digest)
+                    case .incoming(let incoming):
+                        try reconciler.upsert(
+                            incoming, app: settings.app, preferredID: nil, time: identity.modified, source: source,
+                            fingerprint: source, snapshot: false, stateful: true, rowDigest: row.digest)
                     }
                 } catch let error as IngestError {
-                    pending.append((source, .failure(error), nil))
+                    try reconciler.recordFailure(error, time: identity.modified, source: source)
                 }
-                pendingEnd = Int64(record.endOffset)
-                if pending.count >= 128 { try applyPending() }
-                return true
             }
-            try applyPending()
-        } catch let error as IngestError {
-            throw error
-        } catch let error as AbortRun {
-            throw error
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw IngestError(code: "input.unreadable", message: "\(error)", location: input.path)
+            if let last = chunk.last {
+                self.progress?(
+                    RunProgress(
+                        records: reconciler.tally.read, bytesRead: Int64(last.endOffset), bytesTotal: identity.size))
+            }
+        }
+        while let chunk = pipeline.nextBatch() { try apply(chunk) }
+        if case .failed(let message) = pipeline.finish() {
+            throw IngestError(code: "input.unreadable", message: message, location: path)
         }
         if input.isSnapshot && rows == 0 {
             snapshotProblems.append("\(input.path): the snapshot is empty")
@@ -80,11 +78,20 @@ extension RunEngine {
 }
 
 /// Turns CSV rows into SCIM user resources, one PATCH `add` per non-empty cell.
-struct CSVRowBuilder {
+struct CSVRowBuilder: Sendable {
     /// For each header position: the SCIM path it fills, or nil (ignored column).
     let paths: [AttributePath?]
     let activeColumns: Set<Int>
     var warnings: [String] = []
+
+    /// What the header decides about every row, for its digest (`RowDigest`): each position's
+    /// path, and which ones hold `active`.
+    var layout: String {
+        paths.enumerated().map { index, path in
+            guard let path else { return "-" }
+            return (activeColumns.contains(index) ? "active " : "") + "\(path)"
+        }.joined(separator: "\u{1}")
+    }
 
     init(header: [String], columns: [CSVColumn], path: String) throws(IngestError) {
         var paths: [AttributePath?] = []

@@ -7,80 +7,83 @@ extension RunEngine {
         let identity = try FileIdentity(path: input.path)
         let time = identity.modified
         var resources = 0
-        func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, IngestError> {
-            do {
-                return .success(try JSONParser.parse(bytes))
-            } catch {
-                return .failure(.rule("record.invalid-json", "the resource is not valid JSON (\(error))"))
-            }
-        }
-        func take(_ parsed: Result<JSONValue, IngestError>, line: Int) throws {
-            let source = "\(input.path):\(line)"
+        let digests = RowDigest(mapping: settings.mapping)
+        // Named once: the closures below would copy the whole input (its CSV columns) at each use.
+        let path = input.path
+        var parser = JSONParser()
+        /// Whether the row changed nothing (its digest).
+        @discardableResult
+        func take(_ row: SnapshotPipeline.Row) throws -> Bool {
             reconciler.countRead()
             resources += 1
+            // The bytes that gave the user as the store has it give it again: nothing to do.
+            if try reconciler.skipUnchangedRow(row.digest, snapshot: true) { return true }
+            let source = "\(path):\(row.line)"
             do {
-                let value = try parsed.get()
-                guard let object = value.objectValue else {
-                    throw IngestError.rule("record.invalid", "a resource must be a JSON object, not \(value.typeName)")
-                }
-                try applySnapshotUser(object, time: time, source: source, reconciler: reconciler)
+                try applySnapshotUser(
+                    try row.parsed(with: &parser).get(), prepared: row.prepared, time: time, source: source,
+                    reconciler: reconciler, rowDigest: row.digest)
             } catch let error as IngestError {
                 try reconciler.recordFailure(error, action: .update, time: time, source: source)
             }
+            return false
         }
-        if try Self.isJSONLines(path: input.path) {
-            let reader: LineReader
-            do {
-                reader = try LineReader(path: input.path)
-            } catch {
-                throw IngestError(code: "input.unreadable", message: "\(error)", location: input.path)
+        let jsonLines = try Self.isJSONLines(path: path)
+        let hint = SnapshotPipeline.ReadAhead()
+        let pipeline = SnapshotPipeline.start(
+            path: path, jsonLines: jsonLines, digests: digests, mapping: settings.mapping, hint: hint)
+        defer { _ = pipeline.finish() }
+        while let batch = pipeline.nextBatch() {
+            try prefetchRowDigests(batch.map(\.digest))
+            var unchanged = 0
+            for row in batch where try take(row) { unchanged += 1 }
+            // Mostly unchanged rows: the reader need not parse them (this thread parses the rest).
+            hint.digestsOnly.store(unchanged * 2 > batch.count, ordering: .relaxed)
+            if let end = batch.last?.end, end > 0 {
+                self.progress?(RunProgress(records: reconciler.tally.read, bytesRead: end, bytesTotal: identity.size))
             }
-            do {
-                try reader.forEachLine { line, number, _, end in
-                    if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
-                        try take(parse(line), line: number)
-                    }
-                    self.progress?(
-                        RunProgress(records: reconciler.tally.read, bytesRead: end, bytesTotal: identity.size))
-                    return true
+        }
+        let summary: SnapshotPipeline.Summary
+        switch pipeline.finish() {
+        case .finished(let finished): summary = finished
+        case .failed(let error): throw error
+        case .cancelled: summary = .init()  // (the reader stops early only once the run has stopped taking rows)
+        }
+        if jsonLines {
+            if let partial = summary.trailing {
+                let bytes = try FileIdentity.readBytes(path: path, offset: partial.start, count: partial.length)
+                var parser = JSONParser()
+                let row = bytes.withUnsafeBufferPointer {
+                    SnapshotPipeline.prepare(
+                        $0, line: partial.number, end: partial.start + Int64(partial.length), digests: digests,
+                        mapping: settings.mapping, parser: &parser)
                 }
-            } catch let error as LineReaderError {
-                throw IngestError(
-                    code: "input.unreadable", message: error.message,
-                    location: error.line.map { "\(input.path):\($0)" } ?? input.path)
-            }
-            if let partial = reader.trailingPartialLine {
-                let bytes = try FileIdentity.readBytes(path: input.path, offset: partial.start, count: partial.length)
-                // A last line without its newline counts only when it is whole JSON (parsed once).
-                let parsed = bytes.withUnsafeBufferPointer(parse)
-                if case .success = parsed {
-                    try take(parsed, line: partial.number)
+                // A last line without its newline counts only when it is whole JSON.
+                if case .failure(let error)? = row.resource, error.code == "record.invalid-json" {
+                    snapshotProblems.append("\(path):\(partial.number): the file ends in an incomplete line")
                 } else {
-                    snapshotProblems.append("\(input.path):\(partial.number): the file ends in an incomplete line")
+                    try take(row)
                 }
             }
         } else {
-            let scanner = try JSONElementScanner(path: input.path)
-            try scanner.forEachElement { element, line in
-                try take(element.withUnsafeBufferPointer(parse), line: line)
-            }
-            if scanner.truncated {
-                snapshotProblems.append("\(input.path): the document ends before it is closed (truncated)")
-            } else if !scanner.foundElements {
+            if summary.truncated {
+                snapshotProblems.append("\(path): the document ends before it is closed (truncated)")
+            } else if !summary.foundElements {
                 throw IngestError(
                     code: "input.not-a-list",
                     message: "neither a ListResponse with Resources, a JSON array, nor JSON Lines of resources",
-                    location: input.path)
+                    location: path)
             }
-            if let total = scanner.topLevelScalars["totalresults"].flatMap({ Int($0) }), total > resources {
-                let start = scanner.topLevelScalars["startindex"].flatMap { Int($0) } ?? 1
-                let perPage = scanner.topLevelScalars["itemsperpage"].flatMap { Int($0) }
+            let scalars = summary.topLevelScalars
+            if let total = scalars["totalresults"].flatMap({ Int($0) }), total > resources {
+                let start = scalars["startindex"].flatMap { Int($0) } ?? 1
+                let perPage = scalars["itemsperpage"].flatMap { Int($0) }
                 if start <= 1 && (perPage == nil || perPage! >= total) {
                     snapshotProblems.append(
-                        "\(input.path): totalResults is \(total) but the file holds \(resources) resources")
+                        "\(path): totalResults is \(total) but the file holds \(resources) resources")
                 } else {
                     snapshotProblems.append(
-                        "\(input.path): a page (startIndex \(start)) of a paged export of \(total) resources; "
+                        "\(path): a page (startIndex \(start)) of a paged export of \(total) resources; "
                             + "a snapshot must hold every page")
                 }
             }
@@ -89,6 +92,13 @@ extension RunEngine {
             snapshotProblems.append("\(input.path): the snapshot is empty")
         }
         inputsRead.append("\(input.path) [0-\(identity.size)]")
+    }
+
+    /// Asks the store about a chunk's row digests in one batch (`Reconciler.skipUnchangedRow`
+    /// then asks nothing per row).
+    func prefetchRowDigests(_ digests: [Fingerprint]) throws {
+        guard !settings.match.contains(.id), !digests.isEmpty else { return }
+        try store.prefetchRowDigests(app: settings.app, digests, unsharedKeys: settings.match)
     }
 
     /// Whether a scim-list file is JSON Lines of resources rather than one document.
@@ -105,14 +115,19 @@ extension RunEngine {
     }
 
     /// Creates or updates one user of a snapshot and marks it present.
-    func applySnapshotUser(_ object: JSONObject, time: Timestamp, source: String, reconciler: Reconciler) throws {
+    ///
+    /// - Parameter prepared: the user the resource gives, when a reader thread prepared it already.
+    func applySnapshotUser(
+        _ object: JSONObject, prepared: Result<IncomingUser, IngestError>? = nil, time: Timestamp, source: String,
+        reconciler: Reconciler, rowDigest: Fingerprint?
+    ) throws {
         do {
-            let incoming = try reconciler.prepareUser(object)
+            let incoming = try prepared?.get() ?? reconciler.prepareUser(object)
             var hash = StableHash()
             hash.combine(source)
             try reconciler.upsert(
                 incoming, app: settings.app, preferredID: nil, time: time, source: source, fingerprint: hash.hex,
-                snapshot: true)
+                snapshot: true, rowDigest: rowDigest)
         } catch let error as IngestError {
             // A row that fails still proves the user is in the source: never deprovision it for that.
             for key in [MatchKey.externalId, .userName] {
