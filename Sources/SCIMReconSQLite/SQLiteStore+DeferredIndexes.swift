@@ -48,7 +48,7 @@ extension SQLiteStore {
         db.resetCachedStatements()
         // The sorter keeps up to a page cache's worth of keys in memory: shrink the cache while it
         // runs, so building the indexes does not raise the run's peak memory.
-        try db.execute("PRAGMA temp_store=FILE; PRAGMA cache_size=-8192;")
+        try db.execute("PRAGMA temp_store=FILE; PRAGMA cache_size=-4096;")
         defer { try? db.execute("PRAGMA temp_store=MEMORY; PRAGMA cache_size=\(Self.pageCacheSize);") }
         for (_, sql) in Self.deferrableIndexes { try db.execute(sql) }
         bulk.deferred = false

@@ -114,3 +114,23 @@ enum SCIMFixtures {
         try #require(try JSONParser.parse(try Fixtures.scimExample(name)).objectValue)
     }
 }
+
+extension IncrementalMappingTests {
+    /// The run remembers which users it mapped itself in bounded memory: past the limit it starts
+    /// again, and a user it forgot is mapped whole (the same attributes, more work).
+    @Test func theUsersMappedThisRunAreBounded() {
+        var mapped = MappedUsers()
+        for index in 0..<MappedUsers.limit { mapped.insert(UserRef(app: "App", id: "u-\(index)")) }
+        #expect(mapped.count == MappedUsers.limit)
+        #expect(mapped.contains(UserRef(app: "App", id: "u-0")))
+        // Inserting one it holds changes nothing; one more starts again from that one.
+        mapped.insert(UserRef(app: "App", id: "u-7"))
+        #expect(mapped.count == MappedUsers.limit)
+        mapped.insert(UserRef(app: "App", id: "u-new"))
+        #expect(mapped.count == 1)
+        #expect(mapped.contains(UserRef(app: "App", id: "u-new")))
+        #expect(!mapped.contains(UserRef(app: "App", id: "u-0")))
+        mapped.remove(UserRef(app: "App", id: "u-new"))
+        #expect(mapped.count == 0)
+    }
+}

@@ -23,6 +23,26 @@ struct UserRef: Hashable {
     var id: String
 }
 
+/// A set of users bounded like the run's other caches: past `limit` users it starts again, so a
+/// run's memory does not grow with the users it touches. A user it forgot is treated as one it
+/// never held (for `Reconciler.mappedThisRun`: mapped whole, which gives the same attributes).
+struct MappedUsers {
+    /// Three quarters of 65,536: the set's storage never grows past that many buckets.
+    static let limit = 49_152
+    private var refs: Set<UserRef> = []
+
+    var count: Int { refs.count }
+
+    func contains(_ ref: UserRef) -> Bool { refs.contains(ref) }
+
+    mutating func insert(_ ref: UserRef) {
+        if refs.count >= Self.limit && !refs.contains(ref) { refs.removeAll(keepingCapacity: true) }
+        refs.insert(ref)
+    }
+
+    mutating func remove(_ ref: UserRef) { refs.remove(ref) }
+}
+
 /// A failing record under `on_error: abort`: the run stops and applies nothing.
 public struct AbortRun: ClassifiedError, Sendable {
     public var event: ProvisioningEvent
@@ -52,7 +72,7 @@ public final class Reconciler {
     /// The users this run saved with attributes its own mapping computed: a PATCH of one of them
     /// computes again only the mapping entries it touched (`preparePatched`). A user stored by an
     /// earlier run may have been mapped by another mapping, so it is mapped whole.
-    var mappedThisRun: Set<UserRef> = []
+    var mappedThisRun = MappedUsers()
     /// Records' `app` values as the store spells them, by folded key.
     private var appSpellings: [String: String] = [:]
 

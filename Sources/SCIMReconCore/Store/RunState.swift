@@ -147,8 +147,10 @@ public final class RunState: ProvisioningStore {
 
     public func commit() throws(StoreError) {
         try flush()
-        try base.commit()
+        // Everything held is written: let it go before the store's commit, whose index rebuild
+        // is the run's last peak of memory.
         forget()
+        try base.commit()
     }
 
     public func rollback() {
