@@ -41,14 +41,18 @@ extension Reconciler {
     /// gave, exactly, and no other user shares its look-up keys. Then, as reading it in full would,
     /// it counts as unchanged and (a snapshot's row) marks the user present; nothing else is done.
     func skipUnchangedRow(_ digest: Fingerprint, snapshot: Bool) throws -> Bool {
-        // A match by id reads the row's own `id`, which the digest does not tie to the user's.
-        guard !settings.match.contains(.id),
-            let user = try store.userWritten(app: settings.app, byRow: digest, unsharedKeys: settings.match)
-        else { return false }
+        guard let user = try userWritten(byRow: digest) else { return false }
         if snapshot { try store.markSeen(app: settings.app, id: user.id, run: run) }
         lastResourceID = user.id
         tally.add("unchanged")
         return true
+    }
+
+    /// The user a row with this digest would leave as it is (`ProvisioningStore.userWritten`).
+    func userWritten(byRow digest: Fingerprint) throws(StoreError) -> RowWrittenUser? {
+        // A match by id reads the row's own `id`, which the digest does not tie to the user's.
+        guard !settings.match.contains(.id) else { return nil }
+        return try store.userWritten(app: settings.app, byRow: digest, unsharedKeys: settings.match)
     }
 
     /// Notes that the user is now as the row with this digest gives it, if the record is a row.

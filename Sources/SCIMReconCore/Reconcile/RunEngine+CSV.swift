@@ -23,21 +23,17 @@ extension RunEngine {
         defer { _ = pipeline.finish() }
         func apply(_ chunk: [CSVRowPipeline.Row]) throws {
             try prefetchRowDigests(chunk.compactMap(\.digest))
-            if !isSnapshot {
-                // A row whose digest the store has is likely unchanged: no need to look it up.
-                var prefetched: [IncomingUser] = []
-                for row in chunk {
-                    guard case .success(.incoming(let incoming)) = row.user else { continue }
-                    if let digest = row.digest,
-                        try store.userWritten(app: settings.app, byRow: digest, unsharedKeys: settings.match) != nil
-                    {
-                        continue
-                    }
-                    prefetched.append(incoming)
+            // A row whose digest the store has is likely unchanged: no need to look it up.
+            var changed: [IncomingUser] = []
+            for row in chunk {
+                if let digest = row.digest, try reconciler.userWritten(byRow: digest) != nil { continue }
+                switch row.user {
+                case .success(.incoming(let incoming)), .success(.resource(_, .success(let incoming))):
+                    changed.append(incoming)
+                default: continue
                 }
-                store.forgetPrefetchedMatches()
-                try prefetchMatches(prefetched, app: settings.app)
             }
+            try prefetchRowMatches(changed)
             for row in chunk {
                 let source = "\(path):\(row.line)"
                 reconciler.countRead()

@@ -33,8 +33,22 @@ extension RunEngine {
         let pipeline = SnapshotPipeline.start(
             path: path, jsonLines: jsonLines, digests: digests, mapping: settings.mapping, hint: hint)
         defer { _ = pipeline.finish() }
-        while let batch = pipeline.nextBatch() {
+        while var batch = pipeline.nextBatch() {
             try prefetchRowDigests(batch.map(\.digest))
+            // The rows the store cannot answer for by digest are read in full: prepare those the
+            // reader left as bytes, and ask for the users they may match at once.
+            var changed: [IncomingUser] = []
+            for index in batch.indices where try reconciler.userWritten(byRow: batch[index].digest) == nil {
+                if batch[index].prepared == nil {
+                    let resource = batch[index].parsed(with: &parser)
+                    batch[index].resource = resource
+                    if case .success(let object) = resource {
+                        batch[index].prepared = Result { () throws(IngestError) in try reconciler.prepareUser(object) }
+                    }
+                }
+                if case .success(let user)? = batch[index].prepared { changed.append(user) }
+            }
+            try prefetchRowMatches(changed)
             var unchanged = 0
             for row in batch where try take(row) { unchanged += 1 }
             // Mostly unchanged rows: the reader need not parse them (this thread parses the rest).
@@ -99,6 +113,13 @@ extension RunEngine {
     func prefetchRowDigests(_ digests: [Fingerprint]) throws {
         guard !settings.match.contains(.id), !digests.isEmpty else { return }
         try store.prefetchRowDigests(app: settings.app, digests, unsharedKeys: settings.match)
+    }
+
+    /// Asks the store at once for the users a chunk of changed rows may match (`findUser` then
+    /// answers from memory: no round trip per row on a networked store).
+    func prefetchRowMatches(_ users: [IncomingUser]) throws {
+        store.forgetPrefetchedMatches()
+        try prefetchMatches(users, app: settings.app)
     }
 
     /// Whether a scim-list file is JSON Lines of resources rather than one document.
