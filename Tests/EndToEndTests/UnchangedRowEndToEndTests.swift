@@ -62,21 +62,32 @@ extension JobRunEndToEndTests {
         #expect(try users().first { $0["userName"] == "a@x" }?["displayName"] == .null)
     }
 
+    /// A request log in which the provider gives user s1 this userName.
+    func logRenamingS1(to userName: String) throws {
+        try write(
+            [
+                #"{"time":"2026-11-28T05:00:00Z","method":"PATCH","path":"/scim/Users/s1","status":200,"#
+                    + #""request":{"Operations":[{"op":"replace","path":"userName","value":"\#(userName)"}]}}"#
+            ], to: "logs/app.jsonl")
+    }
+
+    /// The store's failures include a row that matched more than one user.
+    func expectAnAmbiguousMatchFailed() throws {
+        let failed = try runner.run(["report", "--store", "store.sqlite", "--status", "failure", "--format", "jsonl"])
+        #expect(failed.stdout.contains("match.ambiguous"), "\(failed.stdout)")
+    }
+
     @Test func aRowWhoseKeyAnotherUserNowHasIsMatchedAgain() throws {
         try snapshot(["a@x", "b@x"], to: "export.json")
         let path = try job("snap", inputs: "  - path: export.json\n    format: scim-list")
         #expect(try runner.run(["run", path]).status == 0)
         // b takes a's userName: a's row, matched again, finds two users.
-        try write(
-            [
-                #"{"time":"2026-11-28T05:00:00Z","method":"PATCH","path":"/scim/Users/s1","status":200,"request":{"Operations":[{"op":"replace","path":"userName","value":"A@x"}]}}"#
-            ], to: "logs/app.jsonl")
+        try logRenamingS1(to: "A@x")
         #expect(try runner.run(["import", "logs/app.jsonl", "--app", "App", "--store", "store.sqlite"]).status == 0)
         let again = try runner.run(["run", path])
         #expect(again.status == 1, "\(again.stderr)")
         #expect(again.stderr.contains("updated 1") && again.stderr.contains("failed 1"), "\(again.stderr)")
-        let failed = try runner.run(["report", "--store", "store.sqlite", "--status", "failure", "--format", "jsonl"])
-        #expect(failed.stdout.contains("match.ambiguous"), "\(failed.stdout)")
+        try expectAnAmbiguousMatchFailed()
     }
 
     @Test func anotherMappingReadsEveryRowAgain() throws {
@@ -118,16 +129,12 @@ extension JobRunEndToEndTests {
         #expect(try runner.run(["run", first]).status == 0)
         // One run: the log gives b a's userName (held in the run's cache, not yet in the store),
         // then the snapshot's row of a must be matched again.
-        try write(
-            [
-                #"{"time":"2026-11-28T05:00:00Z","method":"PATCH","path":"/scim/Users/s1","status":200,"request":{"Operations":[{"op":"replace","path":"userName","value":"a@x"}]}}"#
-            ], to: "logs/app.jsonl")
+        try logRenamingS1(to: "a@x")
         let both = try job(
             "both", inputs: "  - path: logs/app.jsonl\n  - path: export.json\n    format: scim-list")
         let result = try runner.run(["run", both])
         #expect(result.stderr.contains("failed 1"), "\(result.stderr)")
-        let failed = try runner.run(["report", "--store", "store.sqlite", "--status", "failure", "--format", "jsonl"])
-        #expect(failed.stdout.contains("match.ambiguous"), "\(failed.stdout)")
+        try expectAnAmbiguousMatchFailed()
     }
 
     @Test func aLongUnchangedSnapshotStillReadsTheRowsThatChanged() throws {
